@@ -1,0 +1,1 @@
+"""Wegwijs domain logic: plain Python, usable without a Rasa server."""
