@@ -1,0 +1,1 @@
+"""Custom actions for the Rasa action server (rasa-sdk). Thin: logic lives in wegwijs/."""
