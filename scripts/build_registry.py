@@ -113,6 +113,13 @@ def build() -> dict:
     names: dict[str, list[int]] = defaultdict(list)
 
     def add_candidate(candidate: dict, keys: list[str]) -> int:
+        # The name a parent would type for exactly this area: a municipality without the CBS label suffix
+        # (CBS added "(NH.)" etc. only as a label), a place or former municipality by its official name.
+        candidate["exact_key"] = normalize(candidate["label"] if candidate["kind"] == "municipality"
+                                           else candidate["name"])
+        candidate["europoort"] = bool(candidate["pc4"]) and all(
+            pc4_table.get(p, {}).get("po") == EUROPOORT for p in candidate["pc4"] if p in pc4_table
+        ) and any(p in pc4_table for p in candidate["pc4"])
         index = len(candidates)
         candidates.append(candidate)
         for key in {normalize(k) for k in keys if k}:
@@ -146,7 +153,7 @@ def build() -> dict:
 
     # --- former (2015) municipalities whose name is no longer a municipality ----------------------
     current_keys = {key for keys in municipality_keys.values() for key in keys}
-    former_keys: set[tuple[str, str]] = set()
+    former_keys: dict[tuple[str, str], int] = {}
     pc4_by_2015: dict[str, list[str]] = defaultdict(list)
     for row in regio:
         pc4_by_2015[row["gemeente_2015"]].append(row["pc4"])
@@ -156,7 +163,7 @@ def build() -> dict:
             continue
         successor_codes = row["current_code"].split(";")
         po, vo = codes_of(pc4_by_2015[name])
-        add_candidate(
+        former_index = add_candidate(
             {
                 "kind": "former_municipality",
                 "name": name,
@@ -174,7 +181,7 @@ def build() -> dict:
             [name, bare_name(name)],
         )
         for code in successor_codes:
-            former_keys.add((normalize(name), code))
+            former_keys[(normalize(name), code)] = former_index
 
     # --- towns and villages ----------------------------------------------------------------------
     places_outside_table: list[str] = []
@@ -182,6 +189,10 @@ def build() -> dict:
     for row in places_csv:
         code = row["gemeente_code"]
         bare = bare_name(row["woonplaats"])
+        # BAG names some city districts "Hoogvliet Rotterdam": parents type "Hoogvliet".
+        own_municipality = bare_name(municipalities[code]["name"])
+        if bare.endswith(" " + own_municipality):
+            bare = bare[: -len(own_municipality) - 1]
         key = normalize(bare)
         pc4s = [p for p in row["pc4_list"].split(";") if p]
         in_table = [p for p in pc4s if p in pc4_table]
@@ -191,8 +202,12 @@ def build() -> dict:
         if derived:
             places_outside_table.append(row["woonplaats"])
         place_codes[(row["woonplaats"], code)] = (po, vo)
-        # The place that gives its municipality (or former municipality) its name is that area.
+        # The place that gives its municipality (or former municipality) its name is that area;
+        # its official spelling ("Beuningen Gld") still finds it.
         if key in municipality_keys[code] or (key, code) in former_keys:
+            target = municipality_index[code] if key in municipality_keys[code] else former_keys[(key, code)]
+            if target not in names[normalize(row["woonplaats"])]:
+                names[normalize(row["woonplaats"])].append(target)
             continue
         municipality = municipalities[code]
         municipality_bare = bare_name(municipality["name"])

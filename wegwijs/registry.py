@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal, Optional, Union
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from wegwijs.text import normalize
 
@@ -69,6 +69,8 @@ class Location:
     po: tuple[str, ...]
     vo: tuple[str, ...]
     derived: bool = False  # codes derived via place/municipality, not read from the regulation's PC4 row
+    exact_key: str = ""  # normalised name that means exactly this area (no stripped suffix, no alias)
+    europoort: bool = False  # only harbour postcodes without a partnership
 
     def codes(self, sector: Optional[Sector] = None) -> tuple[str, ...]:
         if sector == "PO":
@@ -121,7 +123,7 @@ class DidYouMean:
 @dataclass(frozen=True)
 class Europoort:
     query: str
-    pc4: str
+    pc4: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,8 @@ class Registry:
                 po=tuple(c["po"]),
                 vo=tuple(c["vo"]),
                 derived=c.get("derived_from_municipality", False),
+                exact_key=c["exact_key"],
+                europoort=c["europoort"],
             )
             for c in data["candidates"]
         ]
@@ -287,7 +291,7 @@ class Registry:
             return Unknown(text)
         locations = self.locations_for_key(key)
         if locations:
-            return self._from_locations(text, locations, sector)
+            return self._from_locations(text, self._prefer_exact(key, locations), sector)
         if key in self._foreign:
             return Foreign(text, self._foreign[key])
         return self._fuzzy(text, key, sector)
@@ -295,6 +299,13 @@ class Registry:
     def resolve_location(self, location: Location, sector: Optional[Sector] = None, query: str = "") -> LookupResult:
         """Result for a location the parent already picked (e.g. after an ambiguity question)."""
         return self._from_locations(query or location.label, (location,), sector)
+
+    @staticmethod
+    def _prefer_exact(key: str, locations: tuple[Location, ...]) -> tuple[Location, ...]:
+        """"Katwijk" is the municipality, not the village officially called "Katwijk NB"; "Hengelo" is
+        Hengelo (O.), not "Hengelo (Gld)". Two exact matches (Bergen NH / Bergen L) stay ambiguous."""
+        exact = tuple(loc for loc in locations if loc.exact_key == key)
+        return exact or locations
 
     def _from_locations(
         self, text: str, locations: tuple[Location, ...], sector: Optional[Sector], corrected_from: Optional[str] = None
@@ -308,8 +319,10 @@ class Registry:
             first = locations[0]
             merged_gemeenten = tuple(dict.fromkeys(g for loc in locations for g in loc.gemeenten))
             locations = (Location(first.kind, first.name, first.label, merged_gemeenten, first.province,
-                                  first.po, first.vo, any(loc.derived for loc in locations)),)
+                                  first.po, first.vo, any(loc.derived for loc in locations), first.exact_key),)
         location = locations[0]
+        if location.europoort:
+            return Europoort(text, None)
         split = location.split_sectors(sector)
         if split:
             return NeedsPostcode(text, location, split, self._split_options(location, split))
@@ -331,12 +344,13 @@ class Registry:
             foreign = process.extractOne(key, list(self._foreign), scorer=fuzz.ratio, score_cutoff=85)
             return Foreign(text, self._foreign[foreign[0]]) if foreign else Unknown(text)
         best_key = matches[0][0]
-        distance = Levenshtein.distance(key, best_key)
+        distance = OSA.distance(key, best_key)
         others = [m[0] for m in matches[1:] if set(self._names[m[0]]) != set(self._names[best_key])]
-        runner_up = min((Levenshtein.distance(key, k) for k in others), default=99)
+        runner_up = min((OSA.distance(key, k) for k in others), default=99)
         # Sure enough to answer (and say so): one typo in a long name, nothing else close.
         if distance <= 1 and len(key) >= 7 and runner_up >= 3:
-            return self._from_locations(text, self.locations_for_key(best_key), sector, corrected_from=text)
+            locations = self._prefer_exact(best_key, self.locations_for_key(best_key))
+            return self._from_locations(text, locations, sector, corrected_from=text)
         suggestions: list[Location] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for match_key, _score, _ in matches:
