@@ -226,3 +226,13 @@ def test_non_message_events_pass_through() -> None:
                   {"event": "session_started", "timestamp": 1.0},
                   {"event": "active_loop", "name": None}):
         assert redact_event(event) == event
+
+
+def test_public_contact_points_can_be_kept_in_bot_messages() -> None:
+    answer = "Mail vraag@oudersonderwijs.nl of bel 071 535 1710. Uw eigen nummer 0612345678 bewaren we niet."
+    keep = {"vraag@oudersonderwijs.nl", "071 535 1710"}
+    bot = redact_event({"event": "bot", "text": answer}, keep=keep)
+    assert bot["text"] == "Mail vraag@oudersonderwijs.nl of bel 071 535 1710. Uw eigen nummer [telefoonnummer] bewaren we niet."
+    # The same strings typed by a parent are still personal data.
+    user = redact_event({"event": "user", "text": answer}, keep=keep)
+    assert "vraag@oudersonderwijs.nl" not in user["text"] and "071 535 1710" not in user["text"]

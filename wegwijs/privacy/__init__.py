@@ -8,6 +8,7 @@ from wegwijs.privacy.redact import (
     NAME,
     PHONE,
     PLACEHOLDERS,
+    contact_points,
     contains_pii,
     is_valid_bsn,
     is_valid_iban,
@@ -16,5 +17,5 @@ from wegwijs.privacy.redact import (
 
 __all__ = [
     "ADDRESS", "BSN", "EMAIL", "IBAN", "NAME", "PHONE", "PLACEHOLDERS",
-    "contains_pii", "is_valid_bsn", "is_valid_iban", "redact_event", "redact_text", "redact_value",
+    "contact_points", "contains_pii", "is_valid_bsn", "is_valid_iban", "redact_event", "redact_text", "redact_value",
 ]

@@ -7,7 +7,7 @@ hold identifiers or model output (intent names, confidences, ids) are left alone
 from __future__ import annotations
 
 import copy
-from typing import Any, Final
+from typing import Any, Collection, Final
 
 from wegwijs.privacy.redact import ADDRESS, BSN, EMAIL, IBAN, NAME, PHONE, redact_text
 
@@ -31,17 +31,17 @@ def _sensitive_placeholder(key: str | None) -> str | None:
     return _SENSITIVE_KEYS.get(key.strip().casefold())
 
 
-def redact_value(value: Any, key: str | None = None) -> Any:
+def redact_value(value: Any, key: str | None = None, keep: Collection[str] = ()) -> Any:
     """Redact strings anywhere inside a JSON-like value; whole value for sensitive keys."""
     placeholder = _sensitive_placeholder(key)
     if placeholder is not None and value not in (None, "", [], {}):
         return placeholder
     if isinstance(value, str):
-        return value if key in _ID_KEYS else redact_text(value)
+        return value if key in _ID_KEYS else redact_text(value, keep)
     if isinstance(value, list):
-        return [redact_value(item) for item in value]
+        return [redact_value(item, keep=keep) for item in value]
     if isinstance(value, dict):
-        return {k: redact_value(v, k) for k, v in value.items()}
+        return {k: redact_value(v, k, keep) for k, v in value.items()}
     return value
 
 
@@ -63,12 +63,15 @@ def _redact_entities(entities: Any) -> Any:
     return cleaned
 
 
-def redact_event(event: dict[str, Any]) -> dict[str, Any]:
-    """Return a redacted deep copy of one Rasa event dict; the input is not changed."""
+def redact_event(event: dict[str, Any], keep: Collection[str] = ()) -> dict[str, Any]:
+    """Return a redacted deep copy of one Rasa event dict; the input is not changed.
+
+    `keep`: public strings (the assistant's own contact points) to leave in bot messages.
+    """
     event = copy.deepcopy(event)
     kind = event.get("event")
     if isinstance(event.get("text"), str):
-        event["text"] = redact_text(event["text"])
+        event["text"] = redact_text(event["text"], keep if kind == "bot" else ())
     parse_data = event.get("parse_data")
     if isinstance(parse_data, dict):
         if isinstance(parse_data.get("text"), str):
@@ -80,7 +83,7 @@ def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     if kind == "slot":
         event["value"] = redact_value(event.get("value"), event.get("name"))
     if kind == "bot" and isinstance(event.get("data"), dict):
-        event["data"] = redact_value(event["data"])
+        event["data"] = redact_value(event["data"], keep=keep)
     if isinstance(event.get("metadata"), dict):
         event["metadata"] = redact_value(event["metadata"])
     return event

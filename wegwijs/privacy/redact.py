@@ -11,7 +11,7 @@ then phone numbers, BSN, addresses and last names (their cues are words).
 from __future__ import annotations
 
 import re
-from typing import Callable, Final
+from typing import Callable, Collection, Final
 
 from wegwijs.privacy.places import is_place_name
 
@@ -25,7 +25,7 @@ PLACEHOLDERS: Final = (EMAIL, PHONE, BSN, IBAN, ADDRESS, NAME)
 
 # --- e-mail: also "jan(at)voorbeeld.nl" and "jan [at] voorbeeld.nl" ---
 _EMAIL_RE = re.compile(
-    r"[\w.+'-]+(?:@|\s?[\(\[](?:at|apenstaartje)[\)\]]\s?)[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[\w-]+)+",
+    r"[\w.+'-]+(?:@|\s?[\(\[](?:at|apenstaartje)[\)\]]\s?)[\w-]+(?:(?:\.|\s?(?:\(dot\)|\[dot\])\s?)[\w-]+)+",
     re.IGNORECASE,
 )
 
@@ -244,13 +244,30 @@ _STEPS: Final[tuple[Callable[[str], str], ...]] = (
 )
 
 
-def redact_text(text: str) -> str:
-    """Return `text` with e-mail, phone, BSN, IBAN, street address and names replaced."""
+def redact_text(text: str, keep: Collection[str] = ()) -> str:
+    """Return `text` with e-mail, phone, BSN, IBAN, street address and names replaced.
+
+    `keep` lists exact strings that are public on purpose (an organisation's e-mail or
+    phone number in the assistant's own answers); they survive redaction.
+    """
     if not text or not isinstance(text, str):
         return text
+    kept = [item for item in keep if item and item in text]
+    for index, item in enumerate(kept):
+        text = text.replace(item, f"\x00{index}\x00")
     for step in _STEPS:
         text = step(text)
+    for index, item in enumerate(kept):
+        text = text.replace(f"\x00{index}\x00", item)
     return text
+
+
+def contact_points(text: str) -> set[str]:
+    """E-mail addresses and phone numbers in `text` (to build a `keep` list from public texts)."""
+    found = {m.group(0) for m in _EMAIL_RE.finditer(text)}
+    for pattern in (_PHONE_31_RE, _PHONE_INTL_RE, _PHONE_NL_RE):
+        found |= {m.group(0) for m in pattern.finditer(text)}
+    return found
 
 
 def contains_pii(text: str) -> bool:

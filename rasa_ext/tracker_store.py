@@ -1,0 +1,103 @@
+"""SQL tracker store that removes personal data before anything is written.
+
+Rasa's SQLTrackerStore writes `event.as_dict()` of every new event as JSON. This subclass
+redacts each event dict first (wegwijs.privacy.redact_event: message text, parse data,
+entities, slot values, metadata), so e-mail addresses, phone numbers, BSNs, IBANs, street
+addresses and names never reach the database, nor an event broker. In the same
+transaction it updates the review app's summary tables (review.indexer), so the review
+list stays fast without scanning `events`.
+
+endpoints.yml:
+    tracker_store:
+      type: rasa_ext.tracker_store.RedactingSQLTrackerStore
+      dialect: "sqlite"          # or postgresql, with url/port/username/password
+      db: "var/tracker.db"
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from review.indexer import record_events
+from review.schema import create_review_tables
+from wegwijs.privacy import contact_points, redact_event
+
+logger = logging.getLogger(__name__)
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose stored events (and streamed events) contain no personal data."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        dialect: Text = "sqlite",
+        host: Optional[Text] = None,
+        port: Optional[int] = None,
+        db: Text = "rasa.db",
+        username: Text = None,
+        password: Text = None,
+        event_broker: Optional[EventBroker] = None,
+        login_db: Optional[Text] = None,
+        query: Optional[Dict] = None,
+        **kwargs: Dict[Text, Any],
+    ) -> None:
+        super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)
+        create_review_tables(self.engine)
+        self._public_contacts: frozenset[str] | None = None
+
+    def public_contact_points(self) -> frozenset[str]:
+        """E-mail addresses and phone numbers in the domain's own responses: public, kept in bot messages."""
+        if self._public_contacts is None:
+            found: set[str] = set()
+            responses = getattr(self.domain, "responses", None) or {}
+            for variants in responses.values():
+                for variant in variants or []:
+                    if isinstance(variant, dict) and isinstance(variant.get("text"), str):
+                        found |= contact_points(variant["text"])
+            self._public_contacts = frozenset(found)
+        return self._public_contacts
+
+    def redacted(self, event: Event) -> Dict[Text, Any]:
+        return redact_event(event.as_dict(), keep=self.public_contact_points())
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events, redacted, and update the review summary."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            stored: List[SQLTrackerStore.SQLEvent] = []
+            for event in self._additional_events(session, tracker):
+                data = self.redacted(event)
+                row = self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                )
+                session.add(row)
+                stored.append(row)
+            session.flush()  # assigns the event ids the summary refers to
+            record_events(
+                session.connection(),
+                tracker.sender_id,
+                [(row.id, row.timestamp, json.loads(row.data)) for row in stored],
+            )
+            session.commit()
+        logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database (redacted)")
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        """Event brokers get the redacted events too."""
+        for event in new_events:
+            body: Dict[Text, Any] = {"sender_id": sender_id}
+            body.update(self.redacted(event))
+            event_broker.publish(body)
