@@ -1,0 +1,17 @@
+# Production stack (issue 7): nginx + Rasa replicas + action servers on PostgreSQL and Redis.
+# Settings: var/prod/production.env (created from deploy/production.env.example).
+.PHONY: nginx prod-up prod-down prod-bench
+
+nginx: ## Install nginx from the Debian packages (only when missing)
+	@deploy/install_nginx.sh
+
+prod-up: train nginx ## Start the production stack in the background (nginx on 8480, 2 replicas)
+	@scripts/prod_up.sh
+
+prod-down: ## Stop the production stack started by make prod-up
+	@scripts/prod_down.sh
+
+prod-bench: train nginx ## Load benchmark: 1 process, 2 replicas behind nginx, plain rasa init (writes bench/results/)
+	@TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 $(PY) bench/load_bench.py
+
+TEST_PREREQS += nginx
