@@ -178,7 +178,7 @@ def build() -> dict:
                 "change_date": row["date"],
                 "source": "gemeenten-2015-naar-huidig.csv + regio-indeling-2015.csv",
             },
-            [name, bare_name(name)],
+            [name, bare_name(name), f"{name} {municipalities[successor_codes[0]]['province']}", f"gemeente {name}"],
         )
         for code in successor_codes:
             former_keys[(normalize(name), code)] = former_index
@@ -230,6 +230,7 @@ def build() -> dict:
         )
 
     # --- aliases (hand-kept, each with a reason) ---------------------------------------------------
+    alias_keys: dict[str, list[int]] = defaultdict(list)  # an alias counts as an exact name
     with ALIASES.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             target = normalize(row["target"])
@@ -238,6 +239,7 @@ def build() -> dict:
             for index in names[target]:
                 if index not in names[normalize(row["alias"])]:
                     names[normalize(row["alias"])].append(index)
+                alias_keys[normalize(row["alias"])].append(index)
 
     # --- PC4s newer than the regulation: only through an unsplit municipality ----------------------
     # The codes of the places that use such a PC4 (from their PC4s that are in the table) decide.
@@ -302,6 +304,7 @@ def build() -> dict:
         "partnerships": partnerships,
         "candidates": candidates,
         "names": {key: value for key, value in sorted(names.items())},
+        "alias_keys": dict(sorted(alias_keys.items())),
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional, Union
@@ -83,6 +83,17 @@ class Location:
         """Sectors (of those asked for) where this location lies in more than one partnership."""
         asked = (sector,) if sector else SECTORS
         return tuple(s for s in asked if len(self.codes(s)) > 1)
+
+    def to_dict(self) -> dict:
+        """JSON-safe form, e.g. to keep in a conversation slot."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Location":
+        values = dict(data)
+        for name in ("gemeenten", "po", "vo"):
+            values[name] = tuple(values[name])
+        return cls(**values)
 
     def describe(self) -> str:
         """Label with its municipality where that helps: "Rijnsburg (gemeente Katwijk)"."""
@@ -209,6 +220,7 @@ class Registry:
         ]
         self._names: dict[str, tuple[int, ...]] = {key: tuple(v) for key, v in data["names"].items()}
         self._name_keys = list(self._names)
+        self._alias_keys: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in data["alias_keys"].items()}
         self._foreign = foreign
         # Places per municipality, to tell parents which part of a split municipality falls where.
         self._places_by_gemeente: dict[str, list[Location]] = {}
@@ -240,6 +252,17 @@ class Registry:
 
     def locations_for_key(self, key: str) -> tuple[Location, ...]:
         return tuple(self._locations[i] for i in self._names.get(key, ()))
+
+    def unambiguous_name(self, location: Location) -> str:
+        """A way to write this location that resolves to it alone ("Bergen Noord-Holland",
+        "Beek, gemeente Montferland"): used for the parent's answer to "which one?"."""
+        forms = [location.label, f"{location.label} {location.province}"]
+        forms += [f"{location.label}, gemeente {g}" for g in location.gemeenten]
+        for form in forms:
+            found = self.locations_for_key(normalize(form))
+            if len(found) == 1 and found[0].name == location.name and found[0].gemeenten == location.gemeenten:
+                return form
+        return location.name
 
     # --- lookups ------------------------------------------------------------------------------------
     def resolve(self, text: str, sector: Optional[Sector] = None) -> LookupResult:
@@ -289,9 +312,8 @@ class Registry:
         key = normalize(text)
         if not key or len(key) > MAX_QUERY_CHARS:
             return Unknown(text)
-        locations = self.locations_for_key(key)
-        if locations:
-            return self._from_locations(text, self._prefer_exact(key, locations), sector)
+        if key in self._names:
+            return self._from_locations(text, self._prefer_exact(key), sector)
         if key in self._foreign:
             return Foreign(text, self._foreign[key])
         return self._fuzzy(text, key, sector)
@@ -300,12 +322,14 @@ class Registry:
         """Result for a location the parent already picked (e.g. after an ambiguity question)."""
         return self._from_locations(query or location.label, (location,), sector)
 
-    @staticmethod
-    def _prefer_exact(key: str, locations: tuple[Location, ...]) -> tuple[Location, ...]:
-        """"Katwijk" is the municipality, not the village officially called "Katwijk NB"; "Hengelo" is
-        Hengelo (O.), not "Hengelo (Gld)". Two exact matches (Bergen NH / Bergen L) stay ambiguous."""
-        exact = tuple(loc for loc in locations if loc.exact_key == key)
-        return exact or locations
+    def _prefer_exact(self, key: str) -> tuple[Location, ...]:
+        """Locations for a key, keeping only exact ones when there are any: "Katwijk" is the municipality,
+        not the village officially called "Katwijk NB"; "Hengelo" is Hengelo (O.), not "Hengelo (Gld)".
+        An alias counts as exact. Two exact matches (Bergen NH / Bergen L) stay ambiguous."""
+        aliases = self._alias_keys.get(key, frozenset())
+        indices = self._names.get(key, ())
+        exact = tuple(self._locations[i] for i in indices if i in aliases or self._locations[i].exact_key == key)
+        return exact or tuple(self._locations[i] for i in indices)
 
     def _from_locations(
         self, text: str, locations: tuple[Location, ...], sector: Optional[Sector], corrected_from: Optional[str] = None
@@ -349,7 +373,7 @@ class Registry:
         runner_up = min((OSA.distance(key, k) for k in others), default=99)
         # Sure enough to answer (and say so): one typo in a long name, nothing else close.
         if distance <= 1 and len(key) >= 7 and runner_up >= 3:
-            locations = self._prefer_exact(best_key, self.locations_for_key(best_key))
+            locations = self._prefer_exact(best_key)
             return self._from_locations(text, locations, sector, corrected_from=text)
         suggestions: list[Location] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
