@@ -32,6 +32,11 @@ COMMON_WORD_PLACES = frozenset(
      "de knipe", "de hoeve"}
 PLACE_INTRODUCERS = frozenset("in uit bij te naar van rond richting gemeente regio omgeving buurt dorp stad".split())
 
+NOT_A_PLACE = frozenset(
+    "mijn ons onze de het een school scholen kind zoon dochter u jullie welk welke wie wat waar hoe regio buurt "
+    "gemeente groep klas brugklas basisschool middelbare so sbo vso vo po swv samenwerkingsverband "
+    "nederland holland buitenland plaats stad dorp zorg onderwijs overleg gesprek".split()
+)
 HOME_CUES = frozenset("wonen woon woont wonend woonachtig woonplaats thuis verhuisd verhuizen verhuist adres".split())
 SCHOOL_CUES = frozenset(
     "school scholen schooltje basisschool middelbare ingeschreven aangemeld klas les leerling".split()
@@ -71,6 +76,7 @@ class Extraction:
     school_type: Optional[Sector]
     invalid_postcode: Optional[str] = None
     codes: tuple[str, ...] = ()
+    unknown_place: Optional[str] = None  # words after "in"/"bij" that are no known name ("bij Leidn")
 
     @property
     def school(self) -> Optional[Mention]:
@@ -217,4 +223,18 @@ def extract(text: str, registry: Optional[Registry] = None) -> Extraction:
     # A code's digits are not a postcode ("SWV 28.01" or "code 2801").
     if codes:
         mentions = tuple(m for m in mentions if m.kind != "postcode" or len(m.key) != 4)
-    return Extraction(mentions, school_type(text), invalid_postcode, codes)
+    unknown_place = None if mentions or codes or invalid_postcode else _trailing_place_words(tokens)
+    return Extraction(mentions, school_type(text), invalid_postcode, codes, unknown_place)
+
+
+def _trailing_place_words(tokens: list[_Token]) -> Optional[str]:
+    """ "welk swv hoort bij Leidn" -> "Leidn": up to 3 words after the last place introducer, if they are
+    not everyday words ("bij mijn school"). A guess for the fuzzy lookup, never an answer by itself."""
+    introducers = [i for i, t in enumerate(tokens) if t.norm in {"in", "bij", "uit", "te", "rond"}]
+    if not introducers:
+        return None
+    rest = tokens[introducers[-1] + 1:]
+    if not 0 < len(rest) <= 3 or any(t.norm in NOT_A_PLACE or t.norm.isdigit() for t in rest):
+        return None
+    originals = list(dict.fromkeys(t.original for t in rest))
+    return " ".join(originals)

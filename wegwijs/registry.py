@@ -96,11 +96,11 @@ class Location:
         return cls(**values)
 
     def describe(self) -> str:
-        """Label with its municipality where that helps: "Rijnsburg (gemeente Katwijk)"."""
-        if self.kind in ("place", "former_municipality") and self.gemeenten and self.gemeenten != (self.label,):
-            return f"{self.label} (gemeente {' / '.join(self.gemeenten)})"
+        """Label with municipality and province: "Rijnsburg (gemeente Katwijk, Zuid-Holland)"."""
+        if self.kind in ("place", "former_municipality"):
+            return f"{self.label} (gemeente {' / '.join(self.gemeenten)}, {self.province})"
         if self.kind == "municipality":
-            return f"gemeente {self.label}"
+            return f"de gemeente {self.label} ({self.province})"
         return self.label
 
 
@@ -363,7 +363,9 @@ class Registry:
         return options
 
     def _fuzzy(self, text: str, key: str, sector: Optional[Sector]) -> LookupResult:
-        matches = process.extract(key, self._name_keys, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_CUTOFF)
+        # Short strings reach 75 by chance ("qwer" ~ "wier"): ask more of them.
+        cutoff = FUZZY_CUTOFF if len(key) > 5 else 80.0
+        matches = process.extract(key, self._name_keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff)
         if not matches:
             foreign = process.extractOne(key, list(self._foreign), scorer=fuzz.ratio, score_cutoff=85)
             return Foreign(text, self._foreign[foreign[0]]) if foreign else Unknown(text)
