@@ -1,0 +1,313 @@
+"""NLU quality gate: intent and response-selector macro-F1 on examples the model did not train on.
+
+Deterministic held-out split of the NLU examples under data/: per intent, or per full
+retrieval intent (faq/…, chitchat/…, out_of_scope/…), every 5th example (positions 2, 7,
+12, … in file order; the first, canonical example always stays in training) goes to the
+test part. An NLU model is trained on the rest with config.yml, then Rasa's own evaluation
+(rasa.nlu.test.run_evaluation, as `rasa test nlu`) scores the held-out part.
+
+Macro-F1 is the mean F1 over the classes that have held-out examples (labels that only
+appear as a wrong prediction count through the recall of the true class, not as extra
+zero-F1 classes). The build fails when intent or response-selector macro-F1 is under
+--threshold (0.90).
+
+Usage:
+    .venv/bin/python scripts/nlu_quality_gate.py [--threshold 0.90] [--every 5]
+        [--data data] [--config config.yml] [--out results]
+
+Writes results/nlu_quality.md (readable, Dutch headings) and results/nlu_quality.json.
+Exit code: 0 = passed, 1 = under the threshold, 2 = could not run (no data, training failed).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars in the build log
+# Custom components in config.yml (rasa_ext.*) must be importable, as under `rasa train`.
+sys.path.insert(0, str(ROOT))
+
+
+def split_examples(messages: list[Any], every: int) -> tuple[list[Any], list[Any]]:
+    """Split examples per full intent: position `every // 2`, then every `every`-th, goes to test.
+
+    Starting at every // 2 keeps the canonical first example in training and takes test
+    examples from across each intent's list rather than only its end.
+    """
+    by_class: dict[str, list[Any]] = defaultdict(list)
+    for message in messages:
+        by_class[message.get_full_intent()].append(message)
+    train: list[Any] = []
+    test: list[Any] = []
+    offset = every // 2
+    for examples in by_class.values():
+        for index, message in enumerate(examples):
+            (test if index % every == offset else train).append(message)
+    return train, test
+
+
+def load_nlu_data(data_dir: Path) -> Any:
+    """All NLU data under data_dir, files in sorted order so the split is the same on every machine."""
+    from rasa.shared.data import get_data_files, is_nlu_file
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    files = sorted(get_data_files([str(data_dir)], is_nlu_file))
+    return TrainingData().merge(*(load_data(f, language="nl") for f in files))
+
+
+def macro_f1(report: dict[str, Any]) -> float:
+    """Mean F1 over classes with held-out support (keys of an sklearn/Rasa report dict)."""
+    scores = [v["f1-score"] for k, v in class_rows(report).items() if v.get("support", 0) > 0]
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def class_rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    skip = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+    return {k: v for k, v in report.items() if k not in skip and isinstance(v, dict)}
+
+
+def confusions(errors: list[dict[str, Any]], target_key: str, prediction_key: str) -> list[dict[str, Any]]:
+    """Most frequent (true → predicted) pairs among the errors, with example texts."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for error in errors:
+        pair = (error.get(target_key) or "", (error.get(prediction_key) or {}).get("name") or "(geen)")
+        pairs[pair] += 1
+        texts[pair].append(error.get("text", ""))
+    return [
+        {"true": t, "predicted": p, "count": n, "examples": texts[(t, p)][:3]} for (t, p), n in pairs.most_common()
+    ]
+
+
+def worst_classes(report: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
+    rows = [
+        {"label": k, "f1": round(v["f1-score"], 3), "precision": round(v["precision"], 3),
+         "recall": round(v["recall"], 3), "support": v["support"]}
+        for k, v in class_rows(report).items()
+        if v.get("support", 0) > 0 and v["f1-score"] < 1.0
+    ]
+    return sorted(rows, key=lambda r: (r["f1"], r["label"]))[:limit]
+
+
+def per_retrieval_intent_macro(report: dict[str, Any]) -> dict[str, float]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for label, row in class_rows(report).items():
+        if row.get("support", 0) > 0 and "/" in label:
+            groups[label.split("/", 1)[0]].append(row["f1-score"])
+    return {k: round(sum(v) / len(v), 4) for k, v in sorted(groups.items())}
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+async def evaluate(model_path: str, test_file: Path, output_dir: Path) -> dict[str, Any]:
+    from rasa.core.agent import Agent
+    from rasa.nlu.test import run_evaluation
+
+    agent = Agent.load(model_path=model_path)
+    return await run_evaluation(
+        str(test_file), agent.processor, output_directory=str(output_dir), errors=True,
+        disable_plotting=True, report_as_dict=True, domain_path=str(ROOT / "domain.yml"),
+    )
+
+
+def run_gate(args: argparse.Namespace) -> dict[str, Any]:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    started = time.monotonic()
+    data = load_nlu_data(args.data)
+    train_msgs, test_msgs = split_examples(data.intent_examples, args.every)
+    if not test_msgs:
+        raise RuntimeError(f"no NLU examples under {args.data}")
+
+    work = Path(tempfile.mkdtemp(prefix="nlu-gate-", dir=args.tmp))
+    # Regexes, lookup tables and synonyms are features, not examples: they stay in training.
+    train_data = TrainingData(
+        training_examples=train_msgs, entity_synonyms=data.entity_synonyms, regex_features=data.regex_features,
+        lookup_tables=data.lookup_tables, responses=data.responses,
+    )
+    test_data = TrainingData(training_examples=test_msgs, responses=data.responses)
+    (work / "train").mkdir()
+    (work / "test").mkdir()
+    # RasaYAMLWriter keeps the responses (persist_nlu drops them); the response selector needs them.
+    RasaYAMLWriter().dump(work / "train" / "nlu.yml", train_data)
+    RasaYAMLWriter().dump(work / "test" / "nlu.yml", test_data)
+    print(f"[gate] {len(train_msgs)} training / {len(test_msgs)} held-out examples; training NLU model...", flush=True)
+
+    t0 = time.monotonic()
+    model = train_nlu(
+        config=str(args.config), nlu_data=str(work / "train"), output=str(work / "model"),
+        fixed_model_name="nlu-gate", domain=str(ROOT / "domain.yml"),
+    )
+    train_seconds = time.monotonic() - t0
+    if not model:
+        raise RuntimeError("NLU training failed")
+    print(f"[gate] trained in {train_seconds:.0f} s; evaluating...", flush=True)
+
+    result = asyncio.run(evaluate(model, work / "test" / "nlu.yml", work / "eval"))
+    intent_eval = result.get("intent_evaluation") or {}
+    response_eval = result.get("response_selection_evaluation") or {}
+    intent_report = intent_eval.get("report") or {}
+    response_report = response_eval.get("report") or {}
+
+    held_out = Counter(m.get_full_intent() for m in test_msgs)
+    summary = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "threshold": args.threshold,
+        "split": {"every": args.every, "train_examples": len(train_msgs), "test_examples": len(test_msgs),
+                  "classes": len(held_out)},
+        "seconds": {"train": round(train_seconds, 1), "total": round(time.monotonic() - started, 1)},
+        "intent": {
+            "macro_f1": round(macro_f1(intent_report), 4),
+            "rasa_macro_avg_f1": round(intent_report.get("macro avg", {}).get("f1-score", 0.0), 4),
+            "accuracy": round(intent_eval.get("accuracy") or 0.0, 4),
+            "classes": len([1 for v in class_rows(intent_report).values() if v.get("support", 0) > 0]),
+            "worst": worst_classes(intent_report),
+            "confusions": confusions(intent_eval.get("errors") or [], "intent", "intent_prediction")[:15],
+        },
+        "response_selector": {
+            "macro_f1": round(macro_f1(response_report), 4),
+            "rasa_macro_avg_f1": round(response_report.get("macro avg", {}).get("f1-score", 0.0), 4),
+            "accuracy": round(response_eval.get("accuracy") or 0.0, 4),
+            "classes": len([1 for v in class_rows(response_report).values() if v.get("support", 0) > 0]),
+            "per_retrieval_intent_macro_f1": per_retrieval_intent_macro(response_report),
+            "worst": worst_classes(response_report),
+            "confusions": confusions(
+                response_eval.get("errors") or [], "intent_response_key_target", "intent_response_key_prediction"
+            )[:15],
+        },
+        "workdir": str(work),
+    }
+    has_responses = bool(response_report)
+    summary["passed"] = summary["intent"]["macro_f1"] >= args.threshold and (
+        not has_responses or summary["response_selector"]["macro_f1"] >= args.threshold
+    )
+    return summary
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    t = summary["threshold"]
+    verdict = "GESLAAGD (passed)" if summary["passed"] else "GEZAKT (failed)"
+    lines = [
+        "# NLU-kwaliteit (NLU quality gate)",
+        "",
+        f"Gemaakt {summary['created']} op commit `{summary['commit']}` met "
+        "`.venv/bin/python scripts/nlu_quality_gate.py`.",
+        "",
+        f"**Uitslag: {verdict}**: grens macro-F1 ≥ {t:.2f} voor intents én response selector.",
+        "",
+        f"Testset: elk {summary['split']['every']}e voorbeeld per intent/subintent, niet gebruikt bij het trainen "
+        f"({summary['split']['train_examples']} train, {summary['split']['test_examples']} test, "
+        f"{summary['split']['classes']} klassen). Trainen {summary['seconds']['train']:.0f} s, "
+        f"totaal {summary['seconds']['total']:.0f} s.",
+        "",
+        "| Onderdeel | macro-F1 | accuracy | klassen | Rasa 'macro avg' |",
+        "|---|---|---|---|---|",
+    ]
+    for key, title in (("intent", "Intents"), ("response_selector", "Response selector (faq/…, chitchat/…, …)")):
+        part = summary[key]
+        lines.append(f"| {title} | {part['macro_f1']:.3f} | {part['accuracy']:.3f} | {part['classes']} | "
+                     f"{part['rasa_macro_avg_f1']:.3f} |")
+    per = summary["response_selector"]["per_retrieval_intent_macro_f1"]
+    if per:
+        lines += ["", "Per retrieval intent (macro-F1): " + ", ".join(f"`{k}` {v:.3f}" for k, v in per.items())]
+    for key, title in (("intent", "Intents"), ("response_selector", "Response selector")):
+        part = summary[key]
+        lines += ["", f"## Zwakste klassen: {title} (worst classes)", ""]
+        if part["worst"]:
+            lines += ["| klasse | F1 | precision | recall | test-voorbeelden |", "|---|---|---|---|---|"]
+            lines += [f"| `{r['label']}` | {r['f1']:.2f} | {r['precision']:.2f} | {r['recall']:.2f} | {r['support']} |"
+                      for r in part["worst"]]
+        else:
+            lines.append("Alle klassen F1 = 1.00.")
+        lines += ["", f"## Verwisselingen: {title} (confusions, true → predicted)", ""]
+        if part["confusions"]:
+            for c in part["confusions"]:
+                examples = "; ".join(f"“{e}”" for e in c["examples"])
+                lines.append(f"- `{c['true']}` → `{c['predicted']}` ({c['count']}×): {examples}")
+        else:
+            lines.append("Geen fouten.")
+    lines += [
+        "",
+        "## Zo leest u dit rapport",
+        "",
+        "- Macro-F1 is het gemiddelde van de F1-score van alle klassen: elke vraag telt even zwaar, ook als er weinig "
+        "voorbeelden zijn. Onder de grens faalt `make test`.",
+        "- Een lage recall: vragen over dit onderwerp worden niet herkend. Schrijf meer gevarieerde voorbeelden.",
+        "- Een lage precision: vragen over andere onderwerpen komen hier terecht. Kijk bij de verwisselingen welke "
+        "onderwerpen op elkaar lijken en maak de voorbeelden duidelijker.",
+        "- Zet nooit testvragen uit bench/dev/ in de trainingsdata.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def quiet_rasa_logs() -> None:
+    """Keep the output to the gate's own lines: Rasa logs every parsed message at debug level."""
+    import warnings
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    warnings.filterwarnings("ignore")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threshold", type=float, default=0.90)
+    parser.add_argument("--every", type=int, default=5, help="every N-th example per class goes to the test part")
+    parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--out", type=Path, default=ROOT / "results")
+    parser.add_argument("--tmp", default=None, help="parent folder for the temporary split and model")
+    parser.add_argument("--keep", action="store_true", help="keep the split, model and Rasa reports (workdir)")
+    args = parser.parse_args()
+    quiet_rasa_logs()
+    os.chdir(ROOT)  # config.yml refers to .spacy/nl_wegwijs relative to the repo
+
+    try:
+        summary = run_gate(args)
+    except Exception as exc:  # noqa: BLE001 - any failure to measure must fail the build visibly
+        print(f"[gate] could not measure NLU quality: {exc}", file=sys.stderr)
+        return 2
+    if not args.keep:
+        shutil.rmtree(summary.pop("workdir"), ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "nlu_quality.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    (args.out / "nlu_quality.md").write_text(markdown(summary), encoding="utf-8")
+    i, r = summary["intent"], summary["response_selector"]
+    print(f"[gate] intent macro-F1 {i['macro_f1']:.3f}, response selector macro-F1 {r['macro_f1']:.3f} "
+          f"(threshold {args.threshold:.2f}) -> {'PASSED' if summary['passed'] else 'FAILED'}; "
+          f"report: {args.out / 'nlu_quality.md'}")
+    return 0 if summary["passed"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
