@@ -35,6 +35,7 @@ EUROPOORT = "Europoort"
 MAX_QUERY_CHARS = 60
 FUZZY_CUTOFF = 75.0
 SUGGESTION_LIMIT = 3
+SUGGESTION_SCORE_GAP = 8.0
 
 _POSTCODE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})?\s*$")
 _POSTCODE_LIKE = re.compile(r"^\s*\d[\d\s]*[a-zA-Z]{0,2}\s*$")
@@ -379,7 +380,9 @@ class Registry:
             return self._from_locations(text, locations, sector, corrected_from=text)
         suggestions: list[Location] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
-        for match_key, _score, _ in matches:
+        best_score = matches[0][1]
+        # Only names about as close as the best one ("Leidn": Leiden, not Klein).
+        for match_key, _score, _ in (m for m in matches if m[1] >= best_score - SUGGESTION_SCORE_GAP):
             for location in self.locations_for_key(match_key):
                 identity = (location.label, location.gemeenten)
                 if identity not in seen:
