@@ -14,7 +14,7 @@ PY=$ROOT/.venv/bin/python
 RASA=$ROOT/.venv/bin/rasa
 
 export WEGWIJS_PROD_DIR=${WEGWIJS_PROD_DIR:-$ROOT/var/prod}
-RUN_DIR=$WEGWIJS_PROD_DIR
+RUN_DIR=$(realpath -m "$WEGWIJS_PROD_DIR")
 ENV_FILE=${WEGWIJS_ENV_FILE:-$RUN_DIR/production.env}
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
 
@@ -72,6 +72,9 @@ if url.scheme.startswith("postgresql"):
 redis.Redis.from_url(os.environ["WEGWIJS_LOCK_STORE_URL"], socket_timeout=5).ping()
 PYEOF
 
+# On any failure, stop what was started so no half stack keeps running.
+trap 'echo "Start-up failed; stopping the stack." >&2; WEGWIJS_PROD_DIR=$RUN_DIR scripts/prod_down.sh >&2' ERR
+
 start() {  # start <name> <command...>: background process with log and PID file
   local name=$1; shift
   "$@" >"$RUN_DIR/logs/$name.log" 2>&1 &
@@ -94,7 +97,7 @@ for i in "${!replica_ports[@]}"; do
 done
 
 wait_up() {  # wait_up <url> <pid file> <what>
-  for _ in $(seq 1 "${WEGWIJS_START_TIMEOUT:-240}"); do
+  for _ in $(seq 1 "${WEGWIJS_START_TIMEOUT:-600}"); do
     if curl -sf -o /dev/null "$1"; then return 0; fi
     if ! kill -0 "$(cat "$2")" 2>/dev/null; then
       echo "$3 stopped during start-up:" >&2; tail -n 30 "$RUN_DIR/logs/$(basename "$2" .pid).log" >&2; return 1
@@ -115,6 +118,7 @@ nginx -e "$RUN_DIR/logs/nginx-error.log" -c "$RUN_DIR/nginx.conf" -p "$RUN_DIR"
 for _ in $(seq 1 20); do [ -s "$RUN_DIR/nginx.pid" ] && break; sleep 0.2; done
 cp "$RUN_DIR/nginx.pid" "$RUN_DIR/pids/nginx.pid"
 curl -sf -o /dev/null "http://$WEGWIJS_PUBLIC_LISTEN/healthz"
+trap - ERR
 
 cat <<MSG
 Wegwijs production stack is running (state in $RUN_DIR).
