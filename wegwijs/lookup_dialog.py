@@ -176,7 +176,8 @@ def decide(turn: TurnInput, registry: Optional[Registry] = None) -> Turn:
     # 4. No known name: the words after "in"/"bij" ("welk swv hoort bij Leidn"), or a short answer to our
     # question, may still be an attempt at one ("Leidn", "Antwerpen", "xyz").
     attempt = extraction.unknown_place or (
-        text if (pending or turn.intent in OWN_INTENTS) and 0 < len(norm.split()) <= SHORT_MESSAGE_TOKENS else None)
+        text if (pending or turn.intent == "inform_location") and 0 < len(norm.split()) <= SHORT_MESSAGE_TOKENS
+        else None)
     if attempt and norm not in YES_PHRASES | NO_PHRASES:
         result = registry.resolve(attempt, sector)
         # An unknown word only counts as a failed attempt when the parent was talking to us.
