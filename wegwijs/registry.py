@@ -189,19 +189,7 @@ class Registry:
             for code in candidate["gemeente_codes"]
         }
         self._partnerships = {
-            code: Partnership(
-                code=code,
-                display_code=entry["display_code"],
-                sector=entry["sector"],
-                verified=entry["verified"],
-                name=entry["name"],
-                short_name=entry["short_name"],
-                website=entry["website"],
-                phone=entry["phone"],
-                email=entry["email"],
-                municipalities=tuple(entry["municipalities"]),
-                source=entry["source"],
-            )
+            code: Partnership(**{**entry, "municipalities": tuple(entry["municipalities"])})
             for code, entry in data["partnerships"].items()
         }
         self._locations = [
