@@ -30,6 +30,10 @@ def _join(names: list[str] | tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
+def _gemeente_phrase(names: tuple[str, ...]) -> str:
+    return ("de gemeente " if len(names) == 1 else "de gemeenten ") + _join(names)
+
+
 def partnership_block(partnership: Partnership, with_area: bool = True) -> str:
     t = _texts()
     sector = t["sector_po"] if partnership.sector == "PO" else t["sector_vo"]
@@ -55,10 +59,13 @@ def _intro(location: Location, answer: dict) -> list[str]:
     if answer.get("corrected_from"):
         lines.append(t["intro_corrected"].format(place=location.label))
     if location.kind == "postcode":
-        lines.append(t["intro_postcode"].format(pc4=location.name, municipalities=_join(location.gemeenten)))
+        lines.append(t["intro_postcode"].format(pc4=location.name, municipalities=_gemeente_phrase(location.gemeenten)))
         if location.derived:
             lines.append(t["intro_derived"].format(pc4=location.name))
     place = location.describe()
+    if location.kind == "former_municipality":
+        place = location.label
+        lines.append(t["intro_former"].format(place=location.label, municipalities=_gemeente_phrase(location.gemeenten)))
     if answer.get("home") and answer.get("home_only"):
         lines.append(t["intro_home_only"].format(place=place))
     elif answer.get("home"):
@@ -116,6 +123,9 @@ def question_reply(pending: Optional[dict], school_type: Optional[Sector] = None
             if places:
                 lines.append(t["ask_postcode_option"].format(code=display_code(code),
                                                              places=_join(places[:MAX_PLACES_PER_OPTION])))
+            elif location.kind == "municipality":
+                # The main place was merged into the municipality itself (Amsterdam next to Weesp).
+                lines.append(t["ask_postcode_option_rest"].format(code=display_code(code), place=location.label))
             else:
                 lines.append(t["ask_postcode_option_no_places"].format(code=display_code(code)))
         lines.append(t["ask_postcode_question"])

@@ -208,3 +208,28 @@ def test_another_question_during_the_form_is_left_to_the_assistant():
     chat = Conversation()
     chat.say("welk swv hoort bij mijn school", "ask_partnership")
     assert chat.say("wat is een toelaatbaarheidsverklaring eigenlijk", "faq") is None
+
+
+@pytest.mark.parametrize("turns", [
+    [("welk swv hoort bij Leiden", "ask_partnership")],
+    [("We wonen in Leiden maar de school staat in Katwijk", "ask_partnership")],
+    [("wij wonen in Utrecht", "inform_location")],
+    [("welk swv in Haaren", "ask_partnership")],
+    [("wat is PO 28-01", "ask_partnership")],
+    [("postcode 3198", "inform_location")],
+    [("welk swv hoort bij Amsterdam", "ask_partnership")],
+    [("Bergen", "inform_location")],
+    [("welk swv", "ask_partnership"), ("Antwerpen", "inform_location")],
+    [("welk swv", "ask_partnership"), ("0000", "inform_location")],
+    [("Kaag en Braassem", "inform_location"), ("weet ik niet", "dont_know")],
+    [("welk swv", "ask_partnership"), ("zzq", "inform_location"), ("qqz", "inform_location"),
+     ("xxq", "inform_location")],
+])
+def test_every_reply_is_plain_dutch(turns):
+    from wegwijs.readability import problems
+
+    chat = Conversation()
+    for text, intent in turns:
+        reply = chat.say(text, intent)
+    assert reply and all(problems(m["text"]) == [] for m in reply), [(m["text"], problems(m["text"])) for m in reply]
+    assert " je " not in f" {texts(reply).lower()} "  # the parent is addressed as "u"
