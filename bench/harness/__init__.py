@@ -1,0 +1,1 @@
+"""Benchmark harness of Wegwijs (bench/run_bench.py): dev questions, scoring, server control, report."""

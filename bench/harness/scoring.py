@@ -1,0 +1,236 @@
+"""Scoring of one dev question from what the assistant did, and the summary metrics.
+
+A question is answered right when the parent saw the right answer: the REST reply contains
+the expected response text (matched back to its response name through the response
+catalogue of domain.yml and data/), or, for keyword lines, one of the keywords. The parse
+result (/model/parse: intent, response selector) is recorded next to it: it explains a miss
+(wrong intent, wrong answer key, low confidence -> clarification) and judges plain intents
+such as `greet`, whose reply text is not unique to the intent.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+import yaml
+
+from bench.harness.devset import DevQuestion, ExpectedKind
+
+
+def normalise(text: str) -> str:
+    """Case-, accent- and whitespace-insensitive form for matching texts and keywords."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def _texts(responses: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        name: [v["text"] for v in variations or [] if isinstance(v, dict) and isinstance(v.get("text"), str)]
+        for name, variations in responses.items()
+    }
+
+
+class ResponseCatalogue:
+    """Maps reply texts back to the response names that contain them."""
+
+    def __init__(self, responses: dict[str, list[str]]) -> None:
+        self._by_text: dict[str, set[str]] = {}
+        for name, texts in responses.items():
+            for text in texts:
+                self._by_text.setdefault(normalise(text), set()).add(name)
+        self.names = frozenset(responses)
+
+    @classmethod
+    def from_domain(cls, domain: dict[str, Any]) -> "ResponseCatalogue":
+        """From a domain dict, e.g. the running model's (GET /domain), which holds every response."""
+        return cls(_texts(domain.get("responses") or {}))
+
+    @classmethod
+    def from_project(cls, root: Path) -> "ResponseCatalogue":
+        """From domain.yml and data/**.yml: the texts of the next model, when the server's domain is not readable."""
+        responses: dict[str, list[str]] = {}
+        for path in [root / "domain.yml", *sorted((root / "data").rglob("*.yml"))]:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for name, texts in _texts(content.get("responses") or {}).items():
+                responses.setdefault(name, []).extend(texts)
+        return cls(responses)
+
+    def names_for(self, reply_text: str) -> set[str]:
+        key = normalise(reply_text)
+        if key in self._by_text:
+            return set(self._by_text[key])
+        # An action may add a line (e.g. a follow-up question) to a response text.
+        return {name for text, names in self._by_text.items() if text and text in key for name in names}
+
+
+@dataclass(frozen=True)
+class ParseSummary:
+    intent: str
+    confidence: float
+    selector_key: str  # answer key chosen by the response selector of the predicted retrieval intent
+    selector_confidence: float
+
+    @classmethod
+    def from_parse(cls, parse: dict[str, Any]) -> "ParseSummary":
+        intent = parse.get("intent") or {}
+        name = intent.get("name") or ""
+        selector = (parse.get("response_selector") or {}).get(name) or {}
+        response = selector.get("response") or {}
+        return cls(
+            intent=name,
+            confidence=float(intent.get("confidence") or 0.0),
+            selector_key=response.get("intent_response_key") or "",
+            selector_confidence=float(response.get("confidence") or 0.0),
+        )
+
+    @property
+    def label(self) -> str:
+        return self.selector_key or self.intent
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: DevQuestion
+    parse: ParseSummary
+    reply_texts: tuple[str, ...]
+    answered_by: tuple[str, ...]  # response names recognised in the reply
+    nlu_correct: Optional[bool]
+    answer_correct: Optional[bool]
+    latency_ms: float = 0.0
+
+    @property
+    def correct(self) -> bool:
+        if self.answer_correct is not None:
+            return self.answer_correct
+        return bool(self.nlu_correct) and bool(self.reply_texts)
+
+    @property
+    def reason(self) -> str:
+        parts = [f"NLU: {self.parse.label} ({self.parse.confidence:.2f})"]
+        parts.append("antwoord: " + (", ".join(self.answered_by) or ("(onbekende tekst)" if self.reply_texts else "(geen)")))
+        return "; ".join(parts)
+
+
+def score(
+    question: DevQuestion, parse: dict[str, Any], replies: list[dict[str, Any]], catalogue: ResponseCatalogue,
+    latency_ms: float = 0.0,
+) -> Outcome:
+    summary = ParseSummary.from_parse(parse)
+    texts = tuple(r["text"] for r in replies if isinstance(r.get("text"), str))
+    answered = sorted({name for text in texts for name in catalogue.names_for(text)})
+    expected = question.expected
+    nlu_correct: Optional[bool] = None
+    answer_correct: Optional[bool] = None
+
+    if expected.kind is ExpectedKind.INTENT:
+        nlu_correct = summary.intent == expected.intent
+    elif expected.kind is ExpectedKind.RETRIEVAL:
+        nlu_correct = summary.intent == expected.intent and summary.selector_key == expected.key
+        response = f"utter_{expected.key}"
+        if response in catalogue.names:
+            answer_correct = response in answered
+    elif expected.kind is ExpectedKind.RETRIEVAL_ANY:
+        nlu_correct = summary.intent == expected.intent
+        prefix = f"utter_{expected.intent}/"
+        if any(name.startswith(prefix) for name in catalogue.names):
+            answer_correct = any(name.startswith(prefix) for name in answered)
+    else:
+        reply = normalise(" ".join(texts))
+        answer_correct = any(normalise(word) in reply for word in expected.keywords)
+
+    return Outcome(question, summary, texts, tuple(answered), nlu_correct, answer_correct, latency_ms)
+
+
+@dataclass
+class Rate:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += int(ok)
+        self.total += 1
+
+    @property
+    def value(self) -> Optional[float]:
+        return self.right / self.total if self.total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"right": self.right, "total": self.total,
+                "rate": round(self.value, 4) if self.value is not None else None}
+
+
+@dataclass
+class AccuracySummary:
+    overall: Rate = field(default_factory=Rate)
+    per_file: dict[str, Rate] = field(default_factory=dict)
+    faq: Rate = field(default_factory=Rate)
+    out_of_scope_recognised: Rate = field(default_factory=Rate)
+    # In-scope questions that got an out-of-scope answer: the costly mistake for a parent.
+    in_scope_sent_away: Rate = field(default_factory=Rate)
+    nlu: Rate = field(default_factory=Rate)
+    misses: list[Outcome] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.as_dict(),
+            "per_file": {k: v.as_dict() for k, v in sorted(self.per_file.items())},
+            "faq": self.faq.as_dict(),
+            "out_of_scope_recognised": self.out_of_scope_recognised.as_dict(),
+            "in_scope_sent_away": self.in_scope_sent_away.as_dict(),
+            "nlu_parse_correct": self.nlu.as_dict(),
+            "misses": [
+                {"file": o.question.source, "line": o.question.line, "question": o.question.text,
+                 "expected": o.question.expected.label, "nlu": o.parse.label,
+                 "nlu_confidence": round(o.parse.confidence, 3), "answered_by": list(o.answered_by),
+                 "reply": " | ".join(o.reply_texts)[:300]}
+                for o in self.misses
+            ],
+        }
+
+
+def _got_out_of_scope_answer(outcome: Outcome) -> bool:
+    """Any out-of-scope answer (the sub-key does not matter for recognition)."""
+    if outcome.answered_by:
+        return any(name.startswith("utter_out_of_scope/") for name in outcome.answered_by)
+    return outcome.parse.intent == "out_of_scope"
+
+
+def summarise(outcomes: list[Outcome]) -> AccuracySummary:
+    summary = AccuracySummary()
+    for outcome in outcomes:
+        ok = outcome.correct
+        expected = outcome.question.expected
+        summary.overall.add(ok)
+        summary.per_file.setdefault(outcome.question.source, Rate()).add(ok)
+        if expected.intent == "faq":
+            summary.faq.add(ok)
+        if expected.intent == "out_of_scope":
+            summary.out_of_scope_recognised.add(_got_out_of_scope_answer(outcome))
+        elif expected.kind is not ExpectedKind.KEYWORDS:
+            summary.in_scope_sent_away.add(_got_out_of_scope_answer(outcome))
+        if outcome.nlu_correct is not None:
+            summary.nlu.add(outcome.nlu_correct)
+        if not ok:
+            summary.misses.append(outcome)
+    return summary
+
+
+def latency_stats(samples_ms: list[float], wall_seconds: float) -> dict[str, Any]:
+    """p50/p95/max latency and throughput of one load phase."""
+    if not samples_ms:
+        return {"requests": 0}
+    values = np.asarray(samples_ms, dtype=float)
+    return {
+        "requests": int(values.size),
+        "p50_ms": round(float(np.percentile(values, 50)), 1),
+        "p95_ms": round(float(np.percentile(values, 95)), 1),
+        "max_ms": round(float(values.max()), 1),
+        "mean_ms": round(float(values.mean()), 1),
+        "throughput_rps": round(values.size / wall_seconds, 2) if wall_seconds > 0 else None,
+        "wall_seconds": round(wall_seconds, 2),
+    }
