@@ -14,4 +14,5 @@ echo "Training data changed: training a new model..."
 start=$(date +%s)
 .venv/bin/rasa train --fixed-model-name wegwijs --out models --quiet
 echo "$current" > "$STAMP"
+echo "$(( $(date +%s) - start ))" > models/.train_seconds  # read by bench/run_bench.py
 echo "Model trained in $(( $(date +%s) - start )) s: $MODEL"
