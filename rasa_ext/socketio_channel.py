@@ -17,6 +17,7 @@ or read, another conversation by putting a different ``session_id`` in a message
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
@@ -51,6 +52,17 @@ def allowed_origins_from_env(environ: Optional[Dict[str, str]] = None) -> Option
         logger.warning("'*' in %s is ignored: list the site origins.", ALLOWED_ORIGINS_ENV)
         origins = [origin for origin in origins if origin != "*"]
     return origins or None
+
+
+def origin_allowed(environ: Dict[str, Any], origins: Optional[List[str]]) -> bool:
+    """True for an allowed browser origin, or a client that sends none (not a browser)."""
+    origin = environ.get("HTTP_ORIGIN")
+    if not origin:
+        return True
+    if origins is None:  # nothing configured: same origin only
+        scheme = environ.get("wsgi.url_scheme", "http")
+        return origin == f"{scheme}://{environ.get('HTTP_HOST', '')}"
+    return origin.rstrip("/") in origins
 
 
 def is_valid_session_id(session_id: Any) -> bool:
@@ -189,10 +201,20 @@ class WegwijsSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
-        sio.eio.cors_allowed_origins = allowed_origins_from_env()
-        # Rasa's --cors (Sanic-Cors) already answers HTTP CORS for this app; Engine.IO
-        # only checks the Origin (also on the WebSocket handshake), it adds no headers.
-        sio.eio.cors_credentials = False
+        origins = allowed_origins_from_env()
+        # HTTP CORS headers come from Rasa's --cors (Sanic-Cors); Engine.IO keeps its CORS
+        # handling off (Rasa's default), else every response carries the header twice and
+        # browsers refuse it. Browsers send Origin on the WebSocket handshake too, where
+        # CORS does not apply, so the origin is checked here for every transport.
+        namespace = self.namespace or "/"
+        rasa_connect = sio.handlers[namespace]["connect"]
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            if not origin_allowed(environ, origins):
+                logger.warning("Socket.IO connection refused from origin %r.", environ.get("HTTP_ORIGIN"))
+                return False
+            return await rasa_connect(sid, environ, auth)
 
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _: Any) -> None:
@@ -207,7 +229,11 @@ class WegwijsSocketIOInput(SocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if is_valid_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
-                sio.enter_room(sid, session_id)
+                # python-socketio 5.10+ made enter_room a coroutine; Rasa 3.6 does not await
+                # it, so bot messages never reached the room. Await it when needed.
+                joined = sio.enter_room(sid, session_id, namespace=namespace)
+                if inspect.isawaitable(joined):
+                    await joined
             self._sessions[sid] = session_id
             await sio.emit("session_confirm", session_id, room=sid)
             messages = await self._history(session_id) if session_id == requested else []
@@ -246,7 +272,7 @@ class WegwijsSocketIOInput(SocketIOInput):
         if tracker_store is None:
             return []
         try:
-            tracker = await tracker_store.retrieve(session_id)
+            tracker = await tracker_store.retrieve_full_tracker(session_id)
         except Exception:  # a broken store must not break the chat itself
             logger.exception("Could not load the history of a Socket.IO session.")
             return []

@@ -76,6 +76,9 @@ class DemoHandler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
+        if path == "/favicon.ico":  # browsers ask for it; answer "no content" instead of a 404
+            self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon", "", send_body)
+            return
         if path not in FILES:
             self._send(HTTPStatus.NOT_FOUND, b"Niet gevonden", "text/plain; charset=utf-8", "", send_body)
             return
