@@ -1,7 +1,7 @@
 // Every Dutch text the widget shows or announces, in one place, so a partnership
 // can adapt them (B1 level, the parent is addressed as "u").
 export const TEXTS = {
-  launcherLabel: "Stel uw vraag aan Wegwijs",
+  // The launcher's visible text is also its accessible name (WCAG 2.5.3).
   launcherText: "Vraag het Wegwijs",
   panelLabel: "Chat met Wegwijs",
   defaultTitle: "Wegwijs",

@@ -96,7 +96,7 @@ export class WegwijsWidget {
       "button",
       {
         type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "ww-panel",
-        "aria-label": t.launcherLabel, onclick: () => (this.isOpen ? this.close() : this.open(true)),
+        onclick: () => (this.isOpen ? this.close() : this.open(true)),
       },
       [this.icon("chat"), this.el("span", { text: t.launcherText })],
     );
