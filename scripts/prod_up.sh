@@ -43,6 +43,8 @@ done <"$ENV_FILE"
 if [ -z "${WEGWIJS_RASA_TOKEN:-}" ]; then echo "WEGWIJS_RASA_TOKEN is empty in $ENV_FILE" >&2; exit 1; fi
 export WEGWIJS_PUBLIC_LISTEN WEGWIJS_REPLICA_PORTS WEGWIJS_TRACKER_STORE_URL WEGWIJS_LOCK_STORE_URL
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=$ROOT
+# No telemetry and no error reports to Rasa's Sentry: they could carry parents' messages.
+export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 read -r -a replica_ports <<<"$WEGWIJS_REPLICA_PORTS"
 read -r -a action_ports <<<"$WEGWIJS_ACTION_PORTS"
 if [ "${#replica_ports[@]}" -ne "${#action_ports[@]}" ]; then
@@ -84,11 +86,26 @@ start() {  # start <name> <command...>: background process with log and PID file
 jwt_args=()
 if [ -n "${WEGWIJS_JWT_SECRET:-}" ]; then jwt_args=(--jwt-secret "$WEGWIJS_JWT_SECRET" --jwt-method HS256); fi
 
+# Replica i calls action server i.
 for i in "${!replica_ports[@]}"; do
-  rport=${replica_ports[$i]} aport=${action_ports[$i]}
-  start "actions-$aport" "$PY" -m rasa_sdk --actions actions --port "$aport"
-  WEGWIJS_ACTIONS_URL="http://127.0.0.1:$aport/webhook" \
-    "$PY" scripts/render_endpoints.py endpoints.yml "$RUN_DIR/endpoints-$rport.yml" >/dev/null
+  WEGWIJS_ACTIONS_URL="http://127.0.0.1:${action_ports[$i]}/webhook" \
+    "$PY" scripts/render_endpoints.py endpoints.yml "$RUN_DIR/endpoints-${replica_ports[$i]}.yml" >/dev/null
+  start "actions-${action_ports[$i]}" "$PY" -m rasa_sdk --actions actions --port "${action_ports[$i]}"
+done
+
+# Create the tracker store's tables once, before the replicas start: replicas that start
+# together on an empty database would race on CREATE TABLE and one of them would stop.
+"$PY" - "$RUN_DIR/endpoints-${replica_ports[0]}.yml" <<'PYEOF'
+import sys
+from rasa.core.tracker_store import TrackerStore
+from rasa.utils.endpoints import read_endpoint_config
+store = TrackerStore.create(read_endpoint_config(sys.argv[1], "tracker_store"))
+engine = getattr(store, "engine", None)
+if engine is not None:
+    engine.dispose()
+PYEOF
+
+for rport in "${replica_ports[@]}"; do
   # shellcheck disable=SC2086
   start "rasa-$rport" "$RASA" run --model "$WEGWIJS_MODEL" --interface "$WEGWIJS_BIND" --port "$rport" \
     --endpoints "$RUN_DIR/endpoints-$rport.yml" --credentials credentials.yml \
