@@ -72,6 +72,7 @@ button { cursor: pointer; }
   box-shadow: 0 2px 8px rgba(0,0,0,.25);
 }
 .launcher svg, .icon-button svg { width: 1.4em; height: 1.4em; fill: currentColor; flex: none; }
+.feedback svg { width: 1.25em; height: 1.25em; fill: currentColor; }
 .panel {
   width: 24rem; max-width: 100%;
   height: 36rem; max-height: calc(100vh - 6rem);
@@ -113,7 +114,8 @@ button { cursor: pointer; }
 .feedback { display: inline-flex; gap: .25rem; }
 .feedback button {
   min-width: 2.75rem; min-height: 2.75rem; border: 1px solid var(--ww-border); border-radius: .5rem;
-  background: #fff; font-size: 1.1rem; line-height: 1;
+  display: inline-flex; align-items: center; justify-content: center;
+  background: #fff; color: var(--ww-link); line-height: 1;
 }
 .feedback button[aria-pressed="true"] { background: var(--ww-primary); color: var(--ww-on-primary); border-color: var(--ww-primary); }
 .feedback button:disabled { cursor: default; }

@@ -9,6 +9,9 @@ const ICONS = {
   chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
   close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z",
   restart: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
+  // Thumb from Material Design Icons (Apache-2.0); thumb down is the same, turned over.
+  // SVG, not emoji: no dependence on an emoji font on the parent's device.
+  thumb: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
 };
 const STORAGE = { open: "wegwijs.open", notice: "wegwijs.noticeSeen" };
 
@@ -79,13 +82,14 @@ export class WegwijsWidget {
     return node;
   }
 
-  icon(name) {
+  icon(name, turned = false) {
     const svg = this.doc.createElementNS(SVG_NS, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     const path = this.doc.createElementNS(SVG_NS, "path");
     path.setAttribute("d", ICONS[name]);
+    if (turned) path.setAttribute("transform", "rotate(180 12 12)");
     svg.append(path);
     return svg;
   }
@@ -310,17 +314,17 @@ export class WegwijsWidget {
   feedbackButtons(timestamp, given) {
     const t = this.texts;
     const group = this.el("div", { class: "feedback", role: "group", "aria-label": t.feedbackQuestion });
-    const make = (kind, emoji, label) => this.el("button", {
+    const make = (kind, turned, label) => this.el("button", {
       type: "button", "aria-label": label, title: label, "aria-pressed": given === kind ? "true" : "false",
-      "data-feedback": kind, disabled: !!given, text: emoji,
+      "data-feedback": kind, disabled: !!given,
       onclick: (e) => {
         for (const b of group.querySelectorAll("button")) b.disabled = true;
         e.currentTarget.setAttribute("aria-pressed", "true");
         this.sendControl(`/feedback_${kind}`, { feedback_for: timestamp });
         this.input.focus();
       },
-    });
-    group.append(make("positive", "👍", t.feedbackYes), make("negative", "👎", t.feedbackNo));
+    }, [this.icon("thumb", turned)]);
+    group.append(make("positive", false, t.feedbackYes), make("negative", true, t.feedbackNo));
     return group;
   }
 
