@@ -308,3 +308,30 @@ def test_serve_sends_a_strict_csp(demo_url: str, chat_server: ChatServer) -> Non
     # A new nonce per response.
     assert requests.get(demo_url, timeout=10).headers["Content-Security-Policy"] != csp
 
+
+
+def test_dropped_connection_continues_the_same_conversation(browser: Browser, demo_url: str) -> None:
+    context, page, problems = new_page(browser, DESKTOP)
+    page.goto(demo_url)
+    page.locator(".launcher").click()
+    page.locator(".notice button").click()
+    wait_for_bot_count(page, 1)
+    page.locator("#ww-input").fill("Wat is passend onderwijs?")
+    page.keyboard.press("Enter")
+    wait_for_bot_count(page, 2)
+    before = messages(page)
+    session_before = session_id(page)
+
+    # Cut the transport under the widget (as a flaky mobile network does) and type meanwhile.
+    page.evaluate("() => window.WegwijsWidget.connection.socket.io.engine.close()")
+    page.locator("#ww-input").fill("Wat is de zorgplicht?")
+    page.keyboard.press("Enter")
+    # socket.io reconnects, the channel sends the history, then the queued question goes out.
+    wait_for_bot_count(page, 3)
+    after = messages(page)
+    assert after[: len(before)] == before
+    assert after[len(before)] == {"sender": "user", "text": "Wat is de zorgplicht?"}
+    assert session_id(page) == session_before
+    expect(page.locator(".typing")).to_be_hidden()
+    assert [p for p in problems.items if "WebSocket" not in p] == []
+    context.close()

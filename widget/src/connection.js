@@ -43,9 +43,11 @@ export class ChatConnection {
       if (!data || data.session_id !== this.sessionId) return;
       this.ready = true;
       this.handlers.onStatus("connected");
-      this.handlers.onHistory(Array.isArray(data.messages) ? data.messages : [], this.isNewSession);
-      this.isNewSession = false;
       const pending = this.queue.splice(0);
+      // Messages typed while offline are not in the history yet: the widget shows them again.
+      this.handlers.onHistory(Array.isArray(data.messages) ? data.messages : [], this.isNewSession,
+        pending.filter((m) => m.shown).map((m) => m.shown));
+      this.isNewSession = false;
       for (const message of pending) this.emit(message);
     });
     this.socket.on("bot_uttered", (message) => {
@@ -58,8 +60,9 @@ export class ChatConnection {
     this.socket.io.on("reconnect_failed", () => this.handlers.onStatus("failed"));
   }
 
-  send(text, metadata) {
-    const message = { message: text, metadata: metadata || {} };
+  /** `shown`: {text, timestamp} of the bubble the parent sees, or null for control messages. */
+  send(text, metadata, shown = null) {
+    const message = { message: text, metadata: metadata || {}, shown };
     if (this.ready) this.emit(message);
     else {
       this.queue.push(message);
@@ -68,6 +71,6 @@ export class ChatConnection {
   }
 
   emit(message) {
-    this.socket.emit("user_uttered", { ...message, session_id: this.sessionId });
+    this.socket.emit("user_uttered", { message: message.message, metadata: message.metadata, session_id: this.sessionId });
   }
 }

@@ -35,7 +35,7 @@ export class WegwijsWidget {
     this.store = storage();
     this.connection = new ChatConnection(config, this.store, {
       onStatus: (status) => this.showStatus(status),
-      onHistory: (messages, isNew) => this.renderHistory(messages, isNew),
+      onHistory: (messages, isNew, pending) => this.renderHistory(messages, isNew, pending),
       onBotMessage: (message) => this.addBotMessage(message),
     });
     this.awaitingControlReply = false;
@@ -212,9 +212,10 @@ export class WegwijsWidget {
 
   /** Shows `shown` as the parent's bubble and sends `payload` to the assistant. */
   sendUser(shown, payload, metadata) {
-    this.addUserMessage(shown, Date.now() / 1000);
+    const timestamp = Date.now() / 1000;
+    this.addUserMessage(shown, timestamp);
     this.awaitingControlReply = false;
-    this.connection.send(payload, metadata);
+    this.connection.send(payload, metadata, { text: shown, timestamp });
     this.showTyping(true);
   }
 
@@ -248,7 +249,7 @@ export class WegwijsWidget {
     this.status.textContent = text || "";
   }
 
-  renderHistory(messages, isNew) {
+  renderHistory(messages, isNew, pending = []) {
     // Rebuilding the log must not make screen readers read the whole conversation again.
     this.log.setAttribute("aria-live", "off");
     this.log.replaceChildren();
@@ -257,6 +258,7 @@ export class WegwijsWidget {
       else this.addBotMessage({ text: m.text, quick_replies: m.buttons, timestamp: m.timestamp,
         feedback: m.feedback, feedbackAllowed: m.feedback_allowed !== false }, true);
     }
+    for (const m of pending) this.addUserMessage(m.text, m.timestamp);
     this.log.setAttribute("aria-live", "polite");
     this.scrollToEnd();
     if (isNew && messages.length === 0 && this.config.initialPayload) this.sendControl(this.config.initialPayload);
