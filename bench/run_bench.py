@@ -219,6 +219,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         catalogue_source = "running model (GET /domain)"
         if catalogue is None:
             catalogue, catalogue_source = ResponseCatalogue.from_project(ROOT), "domain.yml + data/ (no API access)"
+        catalogue = catalogue.with_action_messages(ROOT / "resources" / "messages")
         asyncio.run(warm_up(url))
         print(f"[bench] accuracy: {len(questions)} dev questions at {url}...", flush=True)
         t0 = time.perf_counter()

@@ -60,12 +60,33 @@ class ResponseCatalogue:
                 responses.setdefault(name, []).extend(texts)
         return cls(responses)
 
-    def names_for(self, reply_text: str) -> set[str]:
-        key = normalise(reply_text)
-        if key in self._by_text:
-            return set(self._by_text[key])
-        # An action may add a line (e.g. a follow-up question) to a response text.
-        return {name for text, names in self._by_text.items() if text and text in key for name in names}
+    def with_action_messages(self, messages_dir: Path) -> "ResponseCatalogue":
+        """Also recognise fixed texts that custom actions send (resources/messages/<area>.yml),
+        named `message:<area>/<key>`, so a miss shows e.g. the "Bedoelt u…?" clarification."""
+        extra: dict[str, list[str]] = {}
+        for path in sorted(messages_dir.glob("*.yml")):
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for key, value in content.items():
+                if isinstance(value, str) and "{" not in value:  # templates cannot be matched literally
+                    extra[f"message:{path.stem}/{key}"] = [value]
+        merged = ResponseCatalogue({})
+        merged._by_text = {text: set(names) for text, names in self._by_text.items()}
+        for name, texts in extra.items():
+            for text in texts:
+                merged._by_text.setdefault(normalise(text), set()).add(name)
+        merged.names = self.names | frozenset(extra)
+        return merged
+
+    def names_in(self, reply_texts: list[str] | tuple[str, ...]) -> set[str]:
+        """Response names whose text appears in the reply.
+
+        Rasa's output channels send a text with blank lines as several messages (one per
+        paragraph), and an action may add a line; so the messages are joined and searched.
+        """
+        reply = normalise(" ".join(reply_texts))
+        if not reply:
+            return set()
+        return {name for text, names in self._by_text.items() if text and text in reply for name in names}
 
 
 @dataclass(frozen=True)
@@ -122,7 +143,7 @@ def score(
 ) -> Outcome:
     summary = ParseSummary.from_parse(parse)
     texts = tuple(r["text"] for r in replies if isinstance(r.get("text"), str))
-    answered = sorted({name for text in texts for name in catalogue.names_for(text)})
+    answered = sorted(catalogue.names_in(texts))
     expected = question.expected
     nlu_correct: Optional[bool] = None
     answer_correct: Optional[bool] = None

@@ -94,9 +94,24 @@ def test_faq_is_right_only_when_the_reply_holds_the_expected_answer() -> None:
     assert not wrong.correct and not wrong.nlu_correct and "utter_faq/tlv_bezwaar" in wrong.reason
 
 
-def test_answer_with_an_extra_line_is_still_recognised() -> None:
-    reply = "U kunt binnen 6 weken bezwaar maken. Schrijf een brief.\n\nHeeft dit u geholpen?"
-    assert CATALOGUE.names_for(reply) == {"utter_faq/tlv_bezwaar"}
+def test_answer_split_into_paragraph_messages_or_with_an_extra_line_is_recognised() -> None:
+    # Rasa sends "a\n\nb" as two messages; an action may add a follow-up line.
+    assert CATALOGUE.names_in(["U kunt binnen 6 weken bezwaar maken.", "Schrijf een brief."]) == {"utter_faq/tlv_bezwaar"}
+    assert CATALOGUE.names_in(["U kunt binnen 6 weken bezwaar maken. Schrijf een brief.\n\nHeeft dit u geholpen?"]) == {
+        "utter_faq/tlv_bezwaar"}
+    assert CATALOGUE.names_in(["U kunt binnen 6 weken bezwaar maken."]) == set()
+    assert CATALOGUE.names_in([]) == set()
+
+
+def test_fixed_action_messages_are_recognised_but_templates_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "core.yml").write_text(
+        'clarify_options: "Bedoelt u een van deze vragen?"\ngreeting: "Hallo {name}"\nnested:\n  a: "x"\n',
+        encoding="utf-8")
+    catalogue = CATALOGUE.with_action_messages(tmp_path)
+    assert catalogue.names_in(["Bedoelt u een van deze vragen?"]) == {"message:core/clarify_options"}
+    assert "message:core/greeting" not in catalogue.names
+    assert catalogue.names_in(["Dat begrijp ik niet goed."]) == {"utter_out_of_scope/onzin"}
+    assert "message:core/clarify_options" not in CATALOGUE.names  # the original is unchanged
 
 
 def test_bare_out_of_scope_accepts_any_out_of_scope_answer() -> None:
