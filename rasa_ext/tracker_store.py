@@ -26,8 +26,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from review.indexer import record_events
-from review.schema import create_review_tables
+from review.indexer import ensure_schema, record_events
 from wegwijs.privacy import contact_points, redact_event
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         **kwargs: Dict[Text, Any],
     ) -> None:
         super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)
-        create_review_tables(self.engine)
+        ensure_schema(self.engine)
         self._public_contacts: frozenset[str] | None = None
 
     def public_contact_points(self) -> frozenset[str]:

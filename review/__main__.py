@@ -16,7 +16,7 @@ import os
 import sys
 
 from review.config import load_settings, make_engine
-from review.schema import create_review_tables
+from review.indexer import ensure_schema
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings()
     engine = make_engine(settings.database_url)
-    create_review_tables(engine)
+    ensure_schema(engine)
 
     if args.command == "create-user":
         from review import audit, auth
@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         from review.app import create_app
 
         print(f"Wegwijs review: http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/")
-        uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, proxy_headers=False,
+        # ws="none": no websockets needed, and Rasa pins an older websockets than uvicorn's auto mode expects.
+        uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, proxy_headers=False, ws="none",
                     server_header=False, log_level="warning")
         return 0
     return 2

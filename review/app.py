@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from review import audit, auth, export, queries, retention
 from review.annotations import CorrectionError, annotate, correct_intent
 from review.config import Settings, load_settings, make_engine
-from review.schema import create_review_tables
+from review.indexer import ensure_schema
 
 HERE = Path(__file__).resolve().parent
 LOGIN_CSRF_COOKIE = "wegwijs_login_csrf"
@@ -35,7 +35,8 @@ SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                                  b"frame-ancestors 'none'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own forms.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 ]
@@ -183,11 +184,12 @@ class ReviewApp:
         filters = queries.Filters.from_query(request.query_params)
         with self.engine.begin() as conn:
             rows, total = queries.list_conversations(conn, filters, self.settings.low_confidence)
-            intents = queries.known_intents(conn)
             audit.record(conn, staff.username, "view_list", None, filters.query_string())
-        pages = max(1, -(-total // queries.PAGE_SIZE))
+        capped = total > queries.COUNT_CAP
+        pages = filters.page + (len(rows) == queries.PAGE_SIZE) if capped else max(1, -(-total // queries.PAGE_SIZE))
         return self.render("list.html", staff=staff, rows=rows, total=total, filters=filters, pages=pages,
-                           intents=intents, low=self.settings.low_confidence)
+                           capped=capped, cap=queries.COUNT_CAP,
+                           intents=self.intents(), low=self.settings.low_confidence)
 
     async def conversation_page(self, request: Request, staff: auth.StaffSession, form: Any) -> Response:
         sender_id = request.path_params["sender_id"]
@@ -271,7 +273,7 @@ class ReviewApp:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
     settings = settings or load_settings()
     engine = engine or make_engine(settings.database_url)
-    create_review_tables(engine)
+    ensure_schema(engine)
     review = ReviewApp(settings, engine)
     page = review.page
     routes = [

@@ -21,7 +21,7 @@ from review.summary import message_intent
 from wegwijs.privacy import ADDRESS, BSN, EMAIL, IBAN, NAME, PHONE
 
 FICTIONAL_VALUES = {
-    NAME: "Sam", EMAIL: "ouder@example.org", PHONE: "0612345678", BSN: "123456782",
+    NAME: "Sam", EMAIL: "ouder@example.org", PHONE: "0600000000", BSN: "123456782",
     IBAN: "NL00BANK0123456789", ADDRESS: "Dorpsstraat 1",
 }
 _SKIP_ACTIONS = {"action_listen", "action_session_start"}

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from review.schema import conversation_intents, conversations, create_review_tables, events, lookups
+from review.schema import conversation_intents, conversations, create_review_tables, events, lookups, search
 from review.summary import Summary, fold
 
 EventRow = tuple[int, "float | None", Mapping[str, Any]]
@@ -28,6 +28,9 @@ def _load(conn: Connection, sender_id: str) -> tuple[Summary, bool]:
         return summary, False
     for key in summary.row():
         setattr(summary, key, row[key])
+    summary.search_text = conn.execute(
+        sa.select(search.c.search_text).where(search.c.sender_id == sender_id)
+    ).scalar() or ""
     summary.intents = dict(conn.execute(
         sa.select(conversation_intents.c.intent, conversation_intents.c.n).where(conversation_intents.c.sender_id == sender_id)
     ).all())
@@ -48,8 +51,10 @@ def record_events(conn: Connection, sender_id: str, new_events: Iterable[EventRo
     values = summary.row()
     if exists:
         conn.execute(conversations.update().where(conversations.c.sender_id == sender_id).values(values))
+        conn.execute(search.update().where(search.c.sender_id == sender_id).values(search_text=summary.search_text))
     else:
         conn.execute(conversations.insert().values(**values, reviewed=False, tags="", note=""))
+        conn.execute(search.insert().values(sender_id=sender_id, search_text=summary.search_text))
     for table, key, before, after in (
         (conversation_intents, conversation_intents.c.intent, before_intents, summary.intents),
         (lookups, lookups.c.code, before_lookups, summary.lookups),
@@ -84,15 +89,17 @@ def rebuild(engine: Engine, batch_size: int = 5000) -> int:
             row["sender_id"]: {k: row[k] for k in _ANNOTATIONS}
             for row in conn.execute(sa.select(conversations.c.sender_id, *[conversations.c[k] for k in _ANNOTATIONS])).mappings()
         }
-        for table in (conversation_intents, lookups, conversations):
+        for table in (conversation_intents, lookups, search, conversations):
             conn.execute(table.delete())
         default = {"reviewed": False, "reviewed_by": None, "reviewed_at": None, "tags": "", "note": ""}
-        rows, intent_rows, lookup_rows = [], [], []
+        rows, search_rows, intent_rows, lookup_rows = [], [], [], []
         for sender_id, summary in summaries.items():
             rows.append({**summary.row(), **kept.get(sender_id, default)})
+            search_rows.append({"sender_id": sender_id, "search_text": summary.search_text})
             intent_rows += [{"sender_id": sender_id, "intent": k, "n": v} for k, v in summary.intents.items()]
             lookup_rows += [{"sender_id": sender_id, "code": k, "n": v} for k, v in summary.lookups.items()]
-        for table, data_rows in ((conversations, rows), (conversation_intents, intent_rows), (lookups, lookup_rows)):
+        for table, data_rows in ((conversations, rows), (search, search_rows), (conversation_intents, intent_rows),
+                                 (lookups, lookup_rows)):
             for start in range(0, len(data_rows), batch_size):
                 conn.execute(table.insert(), data_rows[start:start + batch_size])
     return len(summaries)
@@ -102,5 +109,24 @@ def forget(conn: Connection, sender_ids: list[str]) -> None:
     """Remove the summaries of erased conversations (events are deleted by the caller)."""
     for start in range(0, len(sender_ids), 500):
         chunk = sender_ids[start:start + 500]
-        for table in (conversation_intents, lookups, conversations):
+        for table in (conversation_intents, lookups, search, conversations):
             conn.execute(table.delete().where(table.c.sender_id.in_(chunk)))
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the review tables; rebuild the summaries when they predate the current layout.
+
+    Summaries are derived data: dropping and refolding them from `events` is always safe
+    (only staff annotations on those rows are lost, and only for the first layout).
+    """
+    inspector = sa.inspect(engine)
+    if inspector.has_table(conversations.name):
+        columns = {column["name"] for column in inspector.get_columns(conversations.name)}
+        if "search_text" in columns:  # first layout (search text inside review_conversations)
+            with engine.begin() as conn:
+                for table in (conversation_intents, lookups, conversations):
+                    conn.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
+            rebuild(engine)
+            return
+    create_review_tables(engine)
+

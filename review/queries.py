@@ -10,10 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from review.schema import conversation_intents, conversations, corrections, events, lookups
+from review.schema import conversation_intents, conversations, corrections, events, lookups, search
 from review.summary import FALLBACK_INTENT, message_intent
 
 PAGE_SIZE = 50
+# Counting every match of a broad filter costs a scan; past this many the page says "more than".
+COUNT_CAP = 10_000
 FLAGS = ("fallback", "low", "negative", "handoff")
 
 
@@ -89,13 +91,14 @@ def _conditions(filters: Filters, low_confidence: float) -> list[Any]:
     if filters.flag:
         where.append(flag_conditions[filters.flag])
     if filters.intent:
+        # Retrieval intents are also stored under their base name ("faq"): one equality.
         i = conversation_intents.c
-        where.append(sa.exists().where(
-            i.sender_id == c.sender_id,
-            sa.or_(i.intent == filters.intent, i.intent.like(_escape_like(filters.intent) + "/%", escape="\\")),
-        ))
+        where.append(sa.exists().where(i.sender_id == c.sender_id, i.intent == filters.intent))
     if filters.q:
-        where.append(c.search_text.like(f"%{_escape_like(filters.q.casefold())}%", escape="\\"))
+        s = search.c
+        where.append(sa.exists().where(
+            s.sender_id == c.sender_id, s.search_text.like(f"%{_escape_like(filters.q.casefold())}%", escape="\\")
+        ))
     if filters.reviewed == "yes":
         where.append(c.reviewed.is_(True))
     elif filters.reviewed == "no":
@@ -111,14 +114,9 @@ def list_conversations(conn: Connection, filters: Filters, low_confidence: float
     query = (sa.select(*columns).where(*where).order_by(c.last_ts.desc(), c.sender_id)
              .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE))
     rows = [dict(row) for row in conn.execute(query).mappings()]
-    total = conn.execute(sa.select(sa.func.count()).select_from(conversations).where(*where)).scalar_one()
+    capped = sa.select(sa.literal(1)).select_from(conversations).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one()
     return rows, int(total)
-
-
-def known_intents(conn: Connection) -> list[str]:
-    return [row[0] for row in conn.execute(
-        sa.select(conversation_intents.c.intent).distinct().order_by(conversation_intents.c.intent).limit(500)
-    )]
 
 
 @dataclass
@@ -199,7 +197,7 @@ def dashboard(conn: Connection, days: int = 30, now: float | None = None) -> dic
     ignore = ("feedback_positive", "feedback_negative", FALLBACK_INTENT, "greet", "goodbye", "affirm", "deny")
     top = conn.execute(
         sa.select(i.intent, sa.func.sum(i.n).label("n")).where(i.sender_id.in_(in_range), i.intent.notin_(ignore))
-        .group_by(i.intent).order_by(sa.desc("n"), i.intent).limit(10)
+        .group_by(i.intent).order_by(sa.desc("n"), i.intent).limit(20)
     ).all()
     l = lookups.c
     per_code = conn.execute(
@@ -211,5 +209,5 @@ def dashboard(conn: Connection, days: int = 30, now: float | None = None) -> dic
         "fallback_rate": (n_fallback / n_user) if n_user else 0.0, "fallbacks": n_fallback,
         "feedback_positive": pos, "feedback_negative": neg,
         "feedback_ratio": (pos / (pos + neg)) if pos + neg else None, "handoffs": handoff,
-        "top_intents": [(name, int(n)) for name, n in top], "lookups": [(code, int(n)) for code, n in per_code],
+        "top_intents": [(name, int(n)) for name, n in top if not any(t.startswith(f"{name}/") for t, _ in top)][:10], "lookups": [(code, int(n)) for code, n in per_code],
     }

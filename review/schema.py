@@ -37,9 +37,7 @@ conversations = sa.Table(
     sa.Column("n_lookups", sa.Integer, nullable=False, default=0),
     # Lowest intent confidence of any parent message (NULL: no message yet).
     sa.Column("min_confidence", sa.Float),
-    sa.Column("first_text", sa.Text, nullable=False, default=""),
-    # Lower-cased parent messages (already redacted), capped, for text search.
-    sa.Column("search_text", sa.Text, nullable=False, default=""),
+    sa.Column("first_text", sa.String(300), nullable=False, default=""),
     # Staff annotations; kept when the summary is refolded.
     sa.Column("reviewed", sa.Boolean, nullable=False, default=False),
     sa.Column("reviewed_by", sa.String(80)),
@@ -49,6 +47,14 @@ conversations = sa.Table(
     sa.Index("ix_review_conv_last_ts", "last_ts"),
     sa.Index("ix_review_conv_reviewed_last_ts", "reviewed", "last_ts"),
     sa.Index("ix_review_conv_first_ts", "first_ts"),
+)
+
+# Lower-cased parent messages (already redacted), capped, for text search. A table of its
+# own keeps review_conversations rows narrow, so counting and filtering scan little data.
+search = sa.Table(
+    "review_search", metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("search_text", sa.Text, nullable=False, default=""),
 )
 
 conversation_intents = sa.Table(
@@ -119,7 +125,7 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
 
-REVIEW_TABLES = [conversations, conversation_intents, lookups, corrections, users, sessions, login_attempts, audit_log]
+REVIEW_TABLES = [conversations, search, conversation_intents, lookups, corrections, users, sessions, login_attempts, audit_log]
 
 
 def create_review_tables(bind: sa.engine.Connectable) -> None:
@@ -138,7 +144,7 @@ def _postgres_search_index(bind: sa.engine.Connectable) -> None:
             with conn.begin():
                 conn.execute(sa.text(
                     "CREATE INDEX IF NOT EXISTS ix_review_conv_search_trgm "
-                    "ON review_conversations USING gin (search_text gin_trgm_ops)"
+                    "ON review_search USING gin (search_text gin_trgm_ops)"
                 ))
         except sa.exc.DBAPIError:
             # No pg_trgm (no rights to create the extension): search still works, as a scan.

@@ -47,7 +47,7 @@ class Summary:
             "last_event_id": self.last_event_id, "n_events": self.n_events, "n_user": self.n_user,
             "n_fallback": self.n_fallback, "n_handoff": self.n_handoff, "n_feedback_pos": self.n_feedback_pos,
             "n_feedback_neg": self.n_feedback_neg, "n_lookups": self.n_lookups,
-            "min_confidence": self.min_confidence, "first_text": self.first_text, "search_text": self.search_text,
+            "min_confidence": self.min_confidence, "first_text": self.first_text,
         }
 
 
@@ -90,6 +90,10 @@ def fold(summary: Summary, event_id: int, timestamp: float | None, data: Mapping
         name, confidence = message_intent(data)
         if name:
             summary.intents[name] = summary.intents.get(name, 0) + 1
+            if "/" in name:
+                # Also under its base ("faq"), so filtering on a retrieval intent is one index lookup.
+                base_name = name.split("/")[0]
+                summary.intents[base_name] = summary.intents.get(base_name, 0) + 1
         base = (name or "").split("/")[0]
         summary.n_fallback += base == FALLBACK_INTENT
         summary.n_handoff += base == HANDOFF_INTENT

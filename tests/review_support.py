@@ -5,6 +5,7 @@ import asyncio
 import os
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -116,7 +117,9 @@ def store_conversation(store: Any, sender_id: str, turns: list[dict], start_ts: 
             await store.save(tracker)
             tracker = await store.retrieve(sender_id)
 
-    asyncio.run(run())
+    # Playwright's sync API keeps an event loop running in this thread: use a fresh thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
 
 
 def csrf_from(html: str) -> str:
