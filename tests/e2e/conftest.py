@@ -32,15 +32,17 @@ PHONE_VIEWPORT = {"width": 375, "height": 667}
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the
+# main thread while it is active, which breaks asyncio.run() in tests that run later.
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    """One headless Chromium for the whole test session."""
+    """One headless Chromium per test module."""
     if not (os.path.exists(CHROMIUM_PATH) or shutil.which(CHROMIUM_PATH)):
         pytest.fail(f"{CHROMIUM_PATH} is missing: run `make browser` (installs Debian's chromium).")
     browser = playwright_instance.chromium.launch(

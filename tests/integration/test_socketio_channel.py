@@ -6,6 +6,7 @@ against an already running assistant instead of the `rasa_server` fixture.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 from typing import Any
 
@@ -68,7 +69,9 @@ class WidgetClient:
 
 
 def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+    # In a thread of its own: another test's running loop (e.g. Playwright's) cannot interfere.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_site_outside_the_allowed_origins_cannot_connect(rasa_url: str) -> None:
