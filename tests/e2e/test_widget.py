@@ -356,3 +356,30 @@ def test_dropped_connection_continues_the_same_conversation(browser: Browser, de
     expect(page.locator(".typing")).to_be_hidden()
     assert [p for p in problems.items if "WebSocket" not in p] == []
     context.close()
+
+
+def test_style_fallback_uses_the_nonce_under_the_strict_csp(browser: Browser, demo_url: str) -> None:
+    """Browsers without constructable stylesheets get a <style nonce>; the CSP accepts it."""
+    context, page, problems = new_page(browser, DESKTOP)
+    page.add_init_script("delete Document.prototype.adoptedStyleSheets; delete ShadowRoot.prototype.adoptedStyleSheets;")
+    page.goto(demo_url)
+    launcher = page.locator(".launcher")
+    expect(launcher).to_be_visible()
+    style = page.evaluate("""() => {
+      const root = document.getElementById('wegwijs-widget').shadowRoot;
+      const el = root.querySelector('style');
+      return el && {nonce: el.nonce, fixed: getComputedStyle(root.querySelector('.root')).position};
+    }""")
+    assert style is not None and style["nonce"], "no <style nonce> fallback"
+    # The styles were applied (not blocked by the CSP): the widget is positioned and coloured.
+    assert style["fixed"] == "fixed"
+    assert launcher.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(29, 79, 145)"
+    assert problems.items == []
+    # Without the nonce the same <style> would be refused: the CSP really is strict.
+    refused = page.evaluate("""() => new Promise(resolve => {
+      document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective), {once: true});
+      const s = document.createElement('style'); s.textContent = 'body{color:red}'; document.head.append(s);
+      setTimeout(() => resolve(null), 2000);
+    })""")
+    assert refused and refused.startswith("style-src")
+    context.close()
