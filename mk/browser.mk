@@ -1,6 +1,6 @@
 # Browser for the end-to-end tests (issue 5, widget): Debian's chromium, driven by
 # Playwright for Python with executable_path=/usr/bin/chromium (no browser download).
-.PHONY: browser widget-build widget-size
+.PHONY: browser widget-build widget-size widget-bench
 
 browser: ## Install Debian's chromium for the browser tests (only when missing)
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -15,5 +15,8 @@ widget-build: ## Rebuild widget/dist/wegwijs-widget.js from widget/src (needs np
 
 widget-size: ## Report the gzipped size of the widget bundle
 	@$(PY) bench/widget_bundle_size.py
+
+widget-bench: browser ## Time to first answer in the widget (needs `make run` with origin http://127.0.0.1:18000 allowed)
+	@$(PY) bench/widget_first_answer.py --rasa-url http://localhost:$(RASA_PORT)
 
 TEST_PREREQS += browser
