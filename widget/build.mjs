@@ -6,9 +6,12 @@ import { readFileSync } from "node:fs";
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url)));
 const sio = JSON.parse(readFileSync(new URL("./node_modules/socket.io-client/package.json", import.meta.url)));
 
+// Optional argument: another output file (the test checks that dist/ matches src/).
+const outfile = process.argv[2] || "dist/wegwijs-widget.js";
+
 await build({
   entryPoints: ["src/index.js"],
-  outfile: "dist/wegwijs-widget.js",
+  outfile,
   bundle: true,
   minify: true,
   format: "iife",
@@ -17,5 +20,5 @@ await build({
   banner: {
     js: `/*! Wegwijs widget ${pkg.version} (MIT); includes socket.io-client ${sio.version} (MIT) */`,
   },
-  logLevel: "info",
+  logLevel: process.argv[2] ? "warning" : "info",
 });

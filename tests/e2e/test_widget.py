@@ -22,6 +22,8 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from widget_helpers import DEEP_ACTIVE_ELEMENT, MESSAGES, demo_server, normalise, tracker_events
 
+pytestmark = pytest.mark.e2e
+
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}
 

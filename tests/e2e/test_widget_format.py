@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+pytestmark = pytest.mark.e2e
+
 FORMAT_JS = Path(__file__).resolve().parents[2] / "widget" / "src" / "format.js"
 
 RENDER = """([source, text]) => {
