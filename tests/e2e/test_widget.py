@@ -133,12 +133,17 @@ def test_parent_journey_by_keyboard(
     assert active["tag"] == "button"
     # A real button whose accessible name (from the accessibility tree) is Dutch.
     expect(page.get_by_role("button", name="Vraag het Wegwijs")).to_be_focused()
+    # Visible focus: a solid ring of at least 2 px on the keyboard-focused launcher.
+    outline = launcher.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert outline[0] == "solid" and outline[1] >= 2
     page.keyboard.press("Enter")
     expect(page.locator(".panel")).to_be_visible()
     expect(launcher).to_have_attribute("aria-expanded", "true")
     # First open: the privacy notice is shown and has the focus; confirming it moves on to the question field.
     expect(page.locator(".notice")).to_be_visible()
     assert page.evaluate(DEEP_ACTIVE_ELEMENT)["text"] == "Begrepen"
+    violations = axe(page)
+    assert violations == [], json.dumps(violations, indent=2)
     page.keyboard.press("Enter")
     expect(page.locator(".notice")).to_be_hidden()
     assert page.evaluate(DEEP_ACTIVE_ELEMENT)["id"] == "ww-input"
