@@ -95,7 +95,7 @@ done
 
 # Create the tracker store's tables once, before the replicas start: replicas that start
 # together on an empty database would race on CREATE TABLE and one of them would stop.
-"$PY" - "$RUN_DIR/endpoints-${replica_ports[0]}.yml" <<'PYEOF'
+"$PY" - "$RUN_DIR/endpoints-${replica_ports[0]}.yml" 2>"$RUN_DIR/logs/schema.log" <<'PYEOF'
 import sys
 from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import read_endpoint_config

@@ -12,6 +12,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,8 +87,18 @@ class ProdStack:
         response = self.post(text, sender, base)
         assert response.status_code == 200, f"{response.status_code}: {response.text[:300]}"
         messages = response.json()
-        assert messages, f"no answer to {text!r} (silence)"
+        if not messages:
+            raise AssertionError(f"no answer to {text!r} (silence); last events: {self.last_events(sender)}")
         return messages
+
+    def last_events(self, sender: str, count: int = 6) -> list[str]:
+        """Short summary of the newest events, to explain a failure."""
+        try:
+            events = self.tracker(sender)["events"][-count:]
+        except requests.RequestException as error:
+            return [f"tracker unavailable: {error}"]
+        return [f"{e.get('event')}:{e.get('name') or (e.get('parse_data') or {}).get('intent', {}).get('name') or (e.get('text') or '')[:40]}"
+                for e in events]
 
     def tracker(self, sender: str, replica: int = 0) -> dict[str, Any]:
         response = requests.get(f"{self.replica_url(replica)}/conversations/{sender}/tracker",
@@ -145,8 +156,13 @@ def wait_until(check: Any, timeout: float, what: str) -> None:
 
 
 @contextmanager
-def production_stack(tmp: Path, replicas: int = 2, **settings: str) -> Iterator[ProdStack]:
-    """Start the real production stack (scripts/prod_up.sh) on free ports; always stop it."""
+def production_stack(replicas: int = 2, **settings: str) -> Iterator[ProdStack]:
+    """Start the real production stack (scripts/prod_up.sh) on free ports; always stop it.
+
+    Logs stay in /tmp/wegwijs-prodtest-* after the run (pytest's tmp folders are pruned
+    while other sessions run, and the logs are what explains a failure).
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="wegwijs-prodtest-"))
     database = f"wegwijs_prod_test_{secrets.token_hex(4)}"
     replica_ports = [free_port() for _ in range(replicas)]
     action_ports = [free_port() for _ in range(replicas)]
@@ -175,7 +191,7 @@ def production_stack(tmp: Path, replicas: int = 2, **settings: str) -> Iterator[
         result = subprocess.run([str(ROOT / "scripts" / "prod_up.sh")], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=900)
         if result.returncode != 0:
-            raise RuntimeError(f"prod_up.sh failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+            raise RuntimeError(f"prod_up.sh failed (logs in {tmp}/logs):\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
         yield ProdStack(tmp, f"http://{public}", replica_ports, action_ports, token, database, env)
     finally:
         subprocess.run([str(ROOT / "scripts" / "prod_down.sh")], cwd=ROOT, env=env, capture_output=True, timeout=120)
