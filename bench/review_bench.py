@@ -34,7 +34,6 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from review import auth  # noqa: E402
 from review.indexer import ensure_schema, rebuild  # noqa: E402
-from review.schema import create_review_tables  # noqa: E402
 
 ADMIN_URL = os.environ.get("WEGWIJS_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "wegwijs_review_bench"
@@ -46,9 +45,25 @@ INTENTS = [("faq", k) for k in ("zorgplicht", "tlv_wat", "leerplicht", "thuiszit
           [("greet", None), ("goodbye", None), ("ask_partnership", None), ("human_handoff", None),
            ("nlu_fallback", None), ("feedback_negative", None), ("feedback_positive", None), ("affirm", None)]
 WEIGHTS = [8] * 10 + [10, 5, 8, 1, 3, 1, 2, 3]
-WORDS = ("school zorgplicht kind extra ondersteuning toelaatbaarheidsverklaring leerplicht thuiszitten "
-         "samenwerkingsverband groep basisschool speciaal onderwijs jeugdhulp dyslexie autisme gesprek "
-         "intern begeleider mentor plaatsing wachtlijst vervoer Leiden Utrecht [naam] [telefoonnummer]").split()
+BASE_WORDS = ("school zorgplicht kind extra ondersteuning toelaatbaarheidsverklaring leerplicht thuiszitten "
+              "samenwerkingsverband groep basisschool speciaal onderwijs jeugdhulp dyslexie autisme gesprek "
+              "intern begeleider mentor plaatsing wachtlijst vervoer Leiden Utrecht [naam] [telefoonnummer]").split()
+
+
+def vocabulary() -> list[str]:
+    """Words parents use: the project's own NLU examples (a realistic spread for text search)."""
+    import re
+
+    words: list[str] = []
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line.startswith("- ") and not line.startswith("- intent"):
+                words += [w for w in re.findall(r"[a-zà-ÿ]{3,}", line[2:].lower())]
+    return words + BASE_WORDS * 20 if len(words) > 1000 else BASE_WORDS
+
+
+WORDS = vocabulary()
 CODES = ["PO2801", "VO2803", "PO2707", "VO2708", "PO2001", "PO2101"]
 
 
@@ -59,7 +74,6 @@ def tsv(value: str) -> str:
 def generate(conversations: int, total_events: int, seed: int = 6) -> None:
     rng = random.Random(seed)
     engine = sa.create_engine(DB_URL)
-    create_review_tables(engine)
     now = time.time()
     per_conv = total_events / conversations
     raw = engine.raw_connection()
@@ -141,13 +155,9 @@ def main() -> int:
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
     engine = sa.create_engine(DB_URL)
-    create_review_tables(engine)
+    ensure_schema(engine)
     with engine.connect() as conn:
         n_events = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
-    if n_events:
-        t = time.perf_counter()
-        ensure_schema(engine)  # refolds the summaries when their layout changed
-        timings["ensure_schema_s"] = round(time.perf_counter() - t, 1)
     if n_events == 0:
         t = time.perf_counter()
         generate(args.conversations, args.events)
@@ -155,10 +165,10 @@ def main() -> int:
         t = time.perf_counter()
         n_conv = rebuild(engine)
         timings["rebuild_summaries_s"] = round(time.perf_counter() - t, 1)
+        print(f"summaries for {n_conv} conversations in {timings['rebuild_summaries_s']} s")
     # Fresh statistics and visibility map, as autovacuum would leave them on a live system.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
-        print(f"summaries for {n_conv} conversations in {timings['rebuild_summaries_s']} s")
     with engine.connect() as conn:
         n_events = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
         n_conv = conn.execute(sa.text("SELECT count(*) FROM review_conversations")).scalar_one()
@@ -194,8 +204,10 @@ def main() -> int:
             "handoff": "flag=handoff",
             "intent faq/zorgplicht": "intent=faq/zorgplicht",
             "intent faq (all)": "intent=faq",
+            "text search common 'school'": "q=school",
             "text search 'dyslexie'": "q=dyslexie",
-            "text search rare 'wachtlijst vervoer'": "q=wachtlijst+vervoer",
+            "text search phrase 'wachtlijst vervoer'": "q=wachtlijst+vervoer",
+            "text search no match": "q=blokfluitles",
             "not reviewed": "reviewed=no",
             "date range 7 days": f"date_from={day(7)}&date_to={day(0)}",
             "all filters": f"date_from={day(30)}&needs_review=1&intent=faq&q=school&reviewed=no",

@@ -157,7 +157,8 @@ class ReviewApp:
         if failure is not None:
             return self.login_form(request, str(failure), status_code=429 if isinstance(failure, auth.Throttled) else 401)
         target = str(form.get("next", "/"))
-        if not target.startswith("/") or target.startswith("//"):
+        # Only paths on this site: "//host" and "/\\host" would leave it.
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
             target = "/"
         response = RedirectResponse(target, status_code=303)
         self.set_cookie(response, self.cookie_name, token, int(self.settings.session_hours * 3600))

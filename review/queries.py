@@ -15,7 +15,7 @@ from review.summary import FALLBACK_INTENT, message_intent
 
 PAGE_SIZE = 50
 # Counting every match of a broad filter costs a scan; past this many the page says "more than".
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 FLAGS = ("fallback", "low", "negative", "handoff")
 
 

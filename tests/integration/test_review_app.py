@@ -424,3 +424,13 @@ def test_rebuild_matches_incremental_summaries(env: Env) -> None:
     assert after.keys() == before.keys()
     for sender_id, row in before.items():
         assert after[sender_id] == row, sender_id
+
+
+def test_login_redirect_stays_on_site(env: Env) -> None:
+    for target, expected in (("//evil.example/x", "/"), ("/\\evil.example", "/"), ("https://evil.example", "/"),
+                             ("/conversations/conv-xss", "/conversations/conv-xss")):
+        client = TestClient(env.client.app, base_url="https://testserver", client=("192.0.2.50", 1))
+        page = client.get("/login")
+        response = client.post("/login", data={"username": "staff", "password": STAFF_PASSWORD,
+                                               "csrf_token": csrf_from(page.text), "next": target}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == expected, target
