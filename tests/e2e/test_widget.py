@@ -390,3 +390,35 @@ def test_style_fallback_uses_the_nonce_under_the_strict_csp(browser: Browser, de
     })""")
     assert refused and refused.startswith("style-src")
     context.close()
+
+
+def test_works_over_http_polling_when_websockets_are_blocked(browser: Browser, demo_url: str) -> None:
+    context, page, problems = new_page(browser, DESKTOP)
+    # A WebSocket that fails like one a proxy refuses: error, then close 1006, never open.
+    page.add_init_script("""
+      window.__blockedSockets = [];
+      window.WebSocket = class BlockedWebSocket {
+        constructor(url) {
+          window.__blockedSockets.push(url);
+          this.readyState = 0;
+          setTimeout(() => {
+            this.readyState = 3;
+            if (this.onerror) this.onerror(new Event('error'));
+            if (this.onclose) this.onclose({code: 1006, reason: '', wasClean: false});
+          }, 20);
+        }
+        send() {}
+        close() {}
+      };
+    """)
+    page.goto(demo_url)
+    page.locator(".launcher").click()
+    page.locator(".notice button").click()
+    assert new_answer(page, 0), "no greeting over polling"
+    page.locator("#ww-input").fill("Wat is passend onderwijs?")
+    page.keyboard.press("Enter")
+    assert new_answer(page, 1)
+    assert page.evaluate("window.__blockedSockets.length") >= 1, "the widget did not try a WebSocket first"
+    # CORS answered once per response (a doubled Access-Control-Allow-Origin would be refused).
+    assert [p for p in problems.items if "WebSocket" not in p] == []
+    context.close()

@@ -27,6 +27,8 @@ export class ChatConnection {
       path: this.config.socketPath,
       // WebSocket first: one connection, and no CORS preflight for polling requests.
       transports: ["websocket", "polling"],
+      // Networks that block WebSockets (some school and office proxies) fall back to polling.
+      tryAllTransports: true,
       reconnectionDelayMax: 10000,
     });
     this.socket.on("connect", () => {
