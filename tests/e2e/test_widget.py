@@ -315,7 +315,7 @@ def test_host_page_styles_and_widget_styles_stay_apart(browser: Browser, demo_ur
     }""")
     bubble = page.locator(".log .msg.bot .bubble p").first
     style = bubble.evaluate("el => { const s = getComputedStyle(el); return [s.color, s.fontFamily, s.marginTop]; }")
-    assert style[0] != "rgb(255, 0, 0)" and "serif" != style[1] and style[2] != "40px"
+    assert style[0] != "rgb(255, 0, 0)" and style[1] != "serif" and style[2] != "40px"
     launcher_bg = page.locator(".launcher").evaluate("el => getComputedStyle(el).backgroundColor")
     assert launcher_bg != "rgb(255, 0, 255)"
     # And the widget's own styles (e.g. its .bubble/.panel rules) do not reach the host page.
