@@ -19,6 +19,8 @@ import json
 import logging
 from typing import Any, Dict, List, Optional, Text
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -86,11 +88,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 session.add(row)
                 stored.append(row)
             session.flush()  # assigns the event ids the summary refers to
-            record_events(
-                session.connection(),
-                tracker.sender_id,
-                [(row.id, row.timestamp, json.loads(row.data)) for row in stored],
-            )
+            try:
+                # A savepoint: if the summary cannot be written, the events are still stored.
+                with session.begin_nested():
+                    record_events(
+                        session.connection(),
+                        tracker.sender_id,
+                        [(row.id, row.timestamp, json.loads(row.data)) for row in stored],
+                    )
+            except SQLAlchemyError:
+                logger.exception(
+                    f"Review summary of '{tracker.sender_id}' not updated; `python -m review reindex` repairs it."
+                )
             session.commit()
         logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database (redacted)")
 

@@ -6,6 +6,8 @@ Rasa owns `events`; we only read it, and delete from it for retention and erasur
 """
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -130,7 +132,12 @@ REVIEW_TABLES = [conversations, search, conversation_intents, lookups, correctio
 
 def create_review_tables(bind: sa.engine.Connectable) -> None:
     """Create the review tables (and Rasa's events table when it does not exist yet)."""
-    metadata.create_all(bind, tables=[events, *REVIEW_TABLES])
+    try:
+        metadata.create_all(bind, tables=[events, *REVIEW_TABLES])
+    except (sa.exc.ProgrammingError, sa.exc.IntegrityError, sa.exc.OperationalError):
+        # Several Rasa replicas starting at once race to create the tables; the loser retries.
+        time.sleep(1)
+        metadata.create_all(bind, tables=[events, *REVIEW_TABLES])
     if bind.dialect.name == "postgresql":
         _postgres_search_index(bind)
 

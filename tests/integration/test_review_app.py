@@ -434,3 +434,23 @@ def test_login_redirect_stays_on_site(env: Env) -> None:
         response = client.post("/login", data={"username": "staff", "password": STAFF_PASSWORD,
                                                "csrf_token": csrf_from(page.text), "next": target}, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == expected, target
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_summary_failure_never_loses_events(kind: str, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as url:
+        store = tracker_store(url)
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE review_search"))  # the summary update will fail
+        store_conversation(store, "kept", [user("Mijn zoon heet Daan", "greet", 0.9)], NOW)
+        with store.engine.connect() as conn:
+            texts = [json.loads(r[0]).get("text") for r in conn.execute(
+                sa.select(events.c.data).where(events.c.sender_id == "kept"))]
+        store.engine.dispose()
+        assert "Mijn zoon heet [naam]" in texts
+        # `python -m review reindex` repairs the summaries.
+        engine = make_engine(url)
+        from review.indexer import ensure_schema, rebuild
+        ensure_schema(engine)
+        assert rebuild(engine) == 1
+        engine.dispose()
