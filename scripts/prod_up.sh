@@ -45,6 +45,8 @@ export WEGWIJS_PUBLIC_LISTEN WEGWIJS_REPLICA_PORTS WEGWIJS_TRACKER_STORE_URL WEG
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=$ROOT
 # No telemetry and no error reports to Rasa's Sentry: they could carry parents' messages.
 export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
+# A dead replica's conversation lock blocks that conversation until it expires (Rasa: 60 s).
+export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-30}
 read -r -a replica_ports <<<"$WEGWIJS_REPLICA_PORTS"
 read -r -a action_ports <<<"$WEGWIJS_ACTION_PORTS"
 if [ "${#replica_ports[@]}" -ne "${#action_ports[@]}" ]; then
