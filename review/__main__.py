@@ -6,7 +6,8 @@
                             (default WEGWIJS_RETENTION_DAYS or 90); run it daily, e.g. from cron
   erase SENDER_ID           delete one conversation (right to erasure) from the command line
   reindex                   rebuild the review summary tables from the events table
-  serve [--host H] [--port P]  start the web app (default 127.0.0.1:8001)
+  serve [--host H] [--port P]  start the web app (default 127.0.0.1:8001); behind a reverse proxy add
+                            --forwarded-allow-ips <proxy address> so throttling counts real clients
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=os.environ.get("REVIEW_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("REVIEW_PORT", 8001)))
+    serve.add_argument("--forwarded-allow-ips", default=os.environ.get("REVIEW_FORWARDED_ALLOW_IPS", ""),
+                       help="behind a reverse proxy: its address(es), so login throttling sees the real client")
     args = parser.parse_args(argv)
 
     settings = load_settings()
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Wegwijs review: http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/")
         # ws="none": no websockets needed, and Rasa pins an older websockets than uvicorn's auto mode expects.
-        uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, proxy_headers=False, ws="none",
+        uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, ws="none",
+                    proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips or None,
                     server_header=False, log_level="warning")
         return 0
     return 2
