@@ -25,7 +25,7 @@ PLACEHOLDERS: Final = (EMAIL, PHONE, BSN, IBAN, ADDRESS, NAME)
 
 # --- e-mail: also "jan(at)voorbeeld.nl" and "jan [at] voorbeeld.nl" ---
 _EMAIL_RE = re.compile(
-    r"[\w.+'-]+(?:@|\s?[\(\[](?:at|apenstaartje)[\)\]]\s?)[\w-]+(?:(?:\.|\s?(?:\(dot\)|\[dot\])\s?)[\w-]+)+",
+    r"[\w.+'-]+(?:\s?@\s?|\s?[\(\[](?:at|apenstaartje)[\)\]]\s?)[\w-]+(?:(?:\.|\s?(?:\(dot\)|\[dot\])\s?)[\w-]+)+",
     re.IGNORECASE,
 )
 
@@ -67,8 +67,11 @@ _STREET_RE = re.compile(
 )
 # Streets without a suffix ("Rapenburg 70") only after a cue that signals an address.
 _CUED_STREET_RE = re.compile(
-    rf"(?P<cue>\b(?:woon|woont|wonen|wonend|gevestigd|adres)\s*(?:is|:)?\s*(?:op|aan)?\s*(?:de\s+|het\s+)?)"
-    rf"(?P<street>[A-Z][\w'’.-]+(?:\s+(?:{_PARTICLES}|[A-Z][\w'’.-]*)){{0,3}})\s+(?P<num>{_HOUSE_NUMBER})(?!\w)",
+    rf"(?P<cue>\b(?:(?:woon|woont|wonen|wonend|gevestigd|adres)\s*(?:is|:)?\s*(?:op|aan)?\s*(?:de\s+|het\s+)?"
+    rf"|aan\s+(?:de|het)\s+))"
+    rf"(?P<street>[A-Z][\w'’.-]+(?:\s+(?:{_PARTICLES}|[A-Z][\w'’.-]*)){{0,3}})\s+(?P<num>{_HOUSE_NUMBER})(?!\w)"
+    # "aan de Regenboog 3 dagen": a number with a unit is not a house number.
+    r"(?!\s+(?:dagen|dag|uur|uren|keer|weken|week|jaar|maanden|minuten|kinderen|leerlingen|procent|euro)\b)",
 )
 # A full postcode next to a house number is an address; the four digits alone are not.
 # Two-letter Dutch words after a number ("2023 om 15 uur") are not postcode letters.
@@ -83,25 +86,28 @@ _RELATIONS = (
     r"zoon|zoontje|dochter|dochtertje|kind|kindje|jongen|meisje|pleegzoon|pleegdochter|pleegkind|"
     r"stiefzoon|stiefdochter|kleinzoon|kleindochter|broer|broertje|zus|zusje|man|vrouw|partner|"
     r"juf|juffrouw|meester|leerkracht|mentor|docent|docente|ib'?-?er|intern\s+begeleider|"
-    r"directeur|directrice|zorgco[öo]rdinator|begeleider|consulent|coach|leerplichtambtenaar|oudste|jongste"
+    r"directeur|directrice|zorgco[öo]rdinator|begeleider|consulent|coach|leerplichtambtenaar|oudste|jongste|"
+    r"kinderen|zonen|dochters|tweeling|jongens|meiden"
 )
-_POSSESSIVE = r"(?:mijn|m'n|onze|ons|haar|zijn|hun|de|het)"
+_POSSESSIVE = r"(?:mijn|m'n|onze|ons|haar|zijn|hun|de|het|een)"
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
 _CAP_WORD = r"[A-ZÀ-Ý][\w'’-]*"
 _SURNAME_TAIL = rf"(?:\s+(?:(?:{_PARTICLES})\s+)*(?:{_CAP_WORD})|\s+(?:(?:{_PARTICLES})\s+)+{_NAME_WORD})"
+# "Julia en Tim", "Sem, Lotte en Noor": more capitalised names joined by a comma or "en".
+_MORE_NAMES = rf"(?:(?:\s*,\s*|\s+en\s+)(?!(?:Ik|Hij|Zij|Ze|Wij|We|Het|De|Een|Die|Dat|Dit|Maar|En|Of)\b){_CAP_WORD}(?:{_SURNAME_TAIL}){{0,3}})*"
 # Strong cues: what follows is a name, even in lower case ("mijn zoon heet daan").
 _STRONG_NAME_RE = re.compile(
     rf"(?P<cue>\b(?:(?:{_POSSESSIVE}\s+(?:{_RELATIONS})|ik|hij|zij|ze|wij|we)\s+(?:heet|heten|noemen\s+we|noemen\s+wij)"
     rf"|\bgenaamd|\bmijn\s+naam\s+is|\bnaam\s*:|\bde\s+naam\s+van\s+{_POSSESSIVE}\s+(?:{_RELATIONS})\s+is)\s+)"
-    rf"(?P<name>{_NAME_WORD}(?-i:{_SURNAME_TAIL}){{0,3}})",
+    rf"(?P<name>{_NAME_WORD}(?-i:{_SURNAME_TAIL}){{0,3}}(?-i:{_MORE_NAMES}))",
     re.IGNORECASE,
 )
 # Weak cues: only a capitalised word counts as a name ("mijn zoon Daan", "moeder van Sara").
 _WEAK_NAME_RE = re.compile(
-    rf"(?P<cue>\b(?:(?i:{_POSSESSIVE}\s+(?:{_RELATIONS}))\s*,?|(?i:(?:moeder|vader|ouders?|mama|papa|oma|opa|"
-    rf"verzorger|voogd|pleegouders?|pleegmoeder|pleegvader)\s+van)|(?i:ik\s+ben)|"
-    rf"(?i:(?:met\s+)?(?:vriendelijke\s+)?(?:groet(?:en|jes)?|gr\.|mvg))\s*,?)\s+)"
-    rf"(?P<name>{_CAP_WORD}(?:{_SURNAME_TAIL}){{0,3}})"
+    rf"(?P<cue>\b(?:(?i:{_POSSESSIVE}\s+(?:{_RELATIONS}))(?:\s*,\s*|\s*\(\s*|\s+)|(?:(?i:(?:moeder|vader|ouders?|"
+    rf"mama|papa|oma|opa|verzorger|voogd|pleegouders?|pleegmoeder|pleegvader)\s+van)|(?i:ik\s+ben)|"
+    rf"(?i:(?:met\s+)?(?:vriendelijke\s+)?(?:groet(?:en|jes)?|gr\.|mvg))\s*,?)\s+))"
+    rf"(?P<name>{_CAP_WORD}(?:{_SURNAME_TAIL}){{0,3}}{_MORE_NAMES})"
 )
 # Capitalised words that are not names (sentence words after a weak cue).
 _NOT_NAMES: Final = frozenset(
