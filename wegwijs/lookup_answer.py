@@ -100,7 +100,7 @@ def answer_replies(answer: dict, school_type: Optional[Sector], registry: Option
             blocks = [partnership_block(registry.partnership(code), with_area=False)
                       for s in sectors for code in location.codes(s)]
             return [Reply(t["dont_know_with_options"].format(place=location.label)), *[Reply(b) for b in blocks],
-                    Reply(t["dont_know"] + "\n" + t["dont_know_next_step"])]
+                    Reply(t["dont_know_school"] + "\n" + t["dont_know_next_step"])]
         return [Reply(t["dont_know"]), Reply(t["dont_know_next_step"])]
     if kind == "europoort":
         intro = (t["europoort"].format(pc4=answer["pc4"]) if answer.get("pc4")
