@@ -1,0 +1,99 @@
+"""NLU quality gate (scripts/nlu_quality_gate.py): split, metrics from Rasa's report, report text.
+
+The gate's training and evaluation run in `make test`; these tests cover the parts that decide
+what is measured and how the figures are read.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from rasa.shared.nlu.training_data.message import Message
+
+from scripts import nlu_quality_gate as gate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def examples(intent: str, count: int, key: str = "") -> list[Message]:
+    data = {"intent": intent}
+    if key:
+        data["intent_response_key"] = f"{intent}/{key}"
+    return [Message(data={"text": f"{intent} {key} {i}", **data}) for i in range(count)]
+
+
+def test_split_holds_out_every_fifth_example_per_class_and_keeps_the_first() -> None:
+    messages = examples("greet", 10) + examples("faq", 12, "zorgplicht") + examples("faq", 5, "tlv") + examples("deny", 2)
+    train, test = gate.split_examples(messages, every=5)
+    held = [m.get("text") for m in test]
+    assert held == ["greet  2", "greet  7", "faq zorgplicht 2", "faq zorgplicht 7", "faq tlv 2"]
+    assert len(train) + len(test) == len(messages)
+    assert not {m.get("text") for m in train} & set(held)
+    # The canonical first example of every class stays in training; tiny classes are not tested.
+    train_texts = {m.get("text") for m in train}
+    assert {"greet  0", "faq zorgplicht 0", "faq tlv 0", "deny  0", "deny  1"} <= train_texts
+    # Deterministic: the same input gives the same split.
+    assert [m.get("text") for m in gate.split_examples(messages, every=5)[1]] == held
+
+
+REPORT = {
+    "faq/a": {"precision": 1.0, "recall": 0.5, "f1-score": 0.6667, "support": 2},
+    "faq/b": {"precision": 0.5, "recall": 1.0, "f1-score": 0.6667, "support": 1},
+    "chitchat/c": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 3},
+    # Only ever predicted, never a target: not one of the held-out classes.
+    "faq/z": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0},
+    "accuracy": 0.8,
+    "macro avg": {"precision": 0.6, "recall": 0.6, "f1-score": 0.5833, "support": 6},
+    "weighted avg": {"precision": 0.9, "recall": 0.8, "f1-score": 0.8, "support": 6},
+}
+
+
+def test_macro_f1_averages_the_held_out_classes_only() -> None:
+    assert abs(gate.macro_f1(REPORT) - (0.6667 + 0.6667 + 1.0) / 3) < 1e-6
+    assert gate.macro_f1({}) == 0.0
+
+
+def test_worst_classes_and_per_retrieval_intent_scores() -> None:
+    worst = gate.worst_classes(REPORT)
+    assert [w["label"] for w in worst] == ["faq/a", "faq/b"]
+    assert gate.per_retrieval_intent_macro(REPORT) == {"chitchat": 1.0, "faq": 0.6667}
+
+
+def test_confusions_are_counted_with_examples() -> None:
+    errors = [
+        {"text": "x1", "intent": "faq", "intent_prediction": {"name": "out_of_scope", "confidence": 0.6}},
+        {"text": "x2", "intent": "faq", "intent_prediction": {"name": "out_of_scope", "confidence": 0.7}},
+        {"text": "x3", "intent": "greet", "intent_prediction": {"name": None}},
+    ]
+    found = gate.confusions(errors, "intent", "intent_prediction")
+    assert found[0] == {"true": "faq", "predicted": "out_of_scope", "count": 2, "examples": ["x1", "x2"]}
+    assert found[1]["predicted"] == "(geen)"
+
+
+def test_scaled_config_multiplies_epochs_in_a_copy(tmp_path: Path) -> None:
+    config = ROOT / "config.yml"
+    assert gate.scaled_config(config, 1.0, tmp_path) == config
+    scaled = yaml.safe_load(gate.scaled_config(config, 0.5, tmp_path).read_text(encoding="utf-8"))
+    original = yaml.safe_load(config.read_text(encoding="utf-8"))
+    pairs = [(o.get("epochs"), s.get("epochs")) for o, s in zip(original["pipeline"], scaled["pipeline"])]
+    assert any(o for o, _ in pairs), "config.yml has components with epochs"
+    assert all(s == (max(1, round(o * 0.5)) if o else None) for o, s in pairs)
+
+
+def test_markdown_report_states_verdict_figures_and_confusions() -> None:
+    summary = {
+        "created": "t", "commit": "abc", "threshold": 0.9, "config": "config.yml", "epochs_scale": 1.0,
+        "split": {"every": 5, "train_examples": 80, "test_examples": 20, "classes": 5},
+        "seconds": {"train": 100.0, "total": 130.0}, "passed": False,
+        "intent": {"macro_f1": 0.95, "rasa_macro_avg_f1": 0.95, "accuracy": 0.96, "classes": 4, "worst": [],
+                   "confusions": []},
+        "response_selector": {"macro_f1": 0.7778, "rasa_macro_avg_f1": 0.5833, "accuracy": 0.8, "classes": 3,
+                              "per_retrieval_intent_macro_f1": {"faq": 0.6667},
+                              "worst": gate.worst_classes(REPORT),
+                              "confusions": [{"true": "faq/a", "predicted": "faq/b", "count": 1,
+                                              "examples": ["mijn vraag"]}]},
+    }
+    text = gate.markdown(summary)
+    assert "GEZAKT" in text and "0.778" in text and "0.950" in text
+    assert "`faq/a` → `faq/b` (1×): “mijn vraag”" in text
+    assert "Alle klassen F1 = 1.00." in text  # intents had no weak class
