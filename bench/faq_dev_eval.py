@@ -25,6 +25,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
+# Custom components in config.yml (rasa_ext.*) must be importable when the model loads.
+sys.path.insert(0, str(ROOT))
 NO_ANSWER = "<no faq answer>"
 
 
