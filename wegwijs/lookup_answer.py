@@ -39,7 +39,8 @@ def partnership_block(partnership: Partnership, with_area: bool = True) -> str:
     sector = t["sector_po"] if partnership.sector == "PO" else t["sector_vo"]
     lines = [t["partnership_line"].format(sector=sector, code=partnership.display_code)]
     if partnership.verified:
-        lines.append(t["partnership_name"].format(name=partnership.name))
+        key = "partnership_name_short" if partnership.short_name else "partnership_name"
+        lines.append(t[key].format(name=partnership.name, short_name=partnership.short_name))
         if partnership.phone:
             lines.append(t["partnership_phone"].format(phone=partnership.phone))
         if partnership.email:

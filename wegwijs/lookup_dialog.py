@@ -63,7 +63,6 @@ class Turn:
     answer: Optional[dict] = None
     pending: Optional[dict] = None
     school_type: Optional[str] = None
-    context: Optional[dict] = None
 
 
 def _sector(value: Optional[str]) -> Optional[Sector]:

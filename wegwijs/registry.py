@@ -42,7 +42,6 @@ _POSTCODE_LIKE = re.compile(r"^\s*\d[\d\s]*[a-zA-Z]{0,2}\s*$")
 _CODE_WITH_SECTOR = re.compile(
     r"\b(?:swv\s*)?(po|vo)?\s*(\d{2})\s*[-.\s]?\s*(\d{2})\s*(po|vo)?\b", re.IGNORECASE
 )
-_CODE_WITH_SEPARATOR = re.compile(r"\b(\d{2})\s*[-.]\s*(\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -230,10 +229,6 @@ class Registry:
 
     def partnership(self, code: str) -> Optional[Partnership]:
         return self._partnerships.get(code)
-
-    @property
-    def partnership_codes(self) -> tuple[str, ...]:
-        return tuple(self._partnerships)
 
     def has_name(self, key: str) -> bool:
         """True when a normalised key is a known place/municipality name (used by text extraction)."""
