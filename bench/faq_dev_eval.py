@@ -38,6 +38,7 @@ class Outcome:
     intent_confidence: float
     selected: str
     selected_confidence: float
+    top3: tuple[str, ...] = ()
 
     @property
     def answered(self) -> str:
@@ -60,12 +61,17 @@ def read_dev(paths: list[Path]) -> list[tuple[str, str]]:
 
 async def parse_all(model: Path, rows: list[tuple[str, str]]) -> list[Outcome]:
     from rasa.core.agent import Agent  # imported late: loading Rasa takes seconds
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines in the report
 
     agent = Agent.load(str(model))
     outcomes = []
     for question, expected in rows:
         result = await agent.parse_message(question)
-        selector = result.get("response_selector", {}).get("faq", {}).get("response", {})
+        faq_selector = result.get("response_selector", {}).get("faq", {})
+        selector = faq_selector.get("response", {})
+        ranking = faq_selector.get("ranking") or []
         outcomes.append(
             Outcome(
                 question=question,
@@ -74,6 +80,7 @@ async def parse_all(model: Path, rows: list[tuple[str, str]]) -> list[Outcome]:
                 intent_confidence=float(result["intent"]["confidence"]),
                 selected=selector.get("intent_response_key") or NO_ANSWER,
                 selected_confidence=float(selector.get("confidence") or 0.0),
+                top3=tuple(str(r.get("intent_response_key")) for r in ranking[:3]),
             )
         )
     return outcomes
@@ -101,10 +108,16 @@ def report(outcomes: list[Outcome]) -> str:
     total = len(outcomes)
     answered = sum(o.answered == o.expected for o in outcomes)
     selector = sum(o.selected == o.expected for o in outcomes)
+    # A weak or ambiguous choice becomes nlu_fallback: the assistant then offers its top answers as
+    # "Bedoelt u…?" buttons, so the right answer among the top 3 is a recoverable miss, not a wrong answer.
+    clarified = sum(o.intent == "nlu_fallback" and o.expected in o.top3 for o in outcomes)
+    wrong = sum(o.intent == "faq" and o.selected != o.expected for o in outcomes)
     lines = [
         f"questions: {total}",
         f"answered right (intent faq + right answer): {answered}/{total} = {answered / total:.1%}",
         f"selector right (answer only):              {selector}/{total} = {selector / total:.1%}",
+        f"clarification with right answer in top 3:  {clarified}/{total} = {clarified / total:.1%}",
+        f"wrong answer given (intent faq):           {wrong}/{total} = {wrong / total:.1%}",
         f"macro-F1 (answered):                       {macro_f1([(o.expected, o.answered) for o in outcomes]):.3f}",
         "misses:",
     ]
