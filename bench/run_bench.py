@@ -79,10 +79,21 @@ async def server_catalogue(url: str, token: str) -> Optional[ResponseCatalogue]:
             return ResponseCatalogue.from_domain(await response.json())
 
 
+def faq_option_questions() -> dict[str, str]:
+    """faq/<key> -> the question its "Bedoelt u…?" button sends (resources/faq/*.yml)."""
+    from wegwijs.faq_catalog import load_catalog
+
+    try:
+        return {f"faq/{key}": entry.question for key, entry in load_catalog().items()}
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
 async def measure_accuracy(url: str, token: str, questions: list[DevQuestion], catalogue: ResponseCatalogue,
                            concurrency: int) -> tuple[list[Outcome], bool]:
     """Every question in a fresh conversation; returns the outcomes and whether /model/parse was available."""
     parse_available = True
+    options = faq_option_questions()
     semaphore = asyncio.Semaphore(concurrency)
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -94,7 +105,7 @@ async def measure_accuracy(url: str, token: str, questions: list[DevQuestion], c
                 if parsed is None:
                     parse_available = False
                 replies, latency = await send(session, url, f"bench-acc-{uuid.uuid4().hex[:12]}", question.text)
-            return score(question, parsed or {}, replies, catalogue, latency)
+            return score(question, parsed or {}, replies, catalogue, latency, options)
 
         outcomes = await asyncio.gather(*(one(q) for q in questions))
     return list(outcomes), parse_available

@@ -27,7 +27,7 @@ def markdown_report(result: dict[str, Any]) -> str:
         f".venv/bin/python {result['command']}",
         "```",
         "",
-        f"Model `{assistant['model']}` ({assistant['model_mb']} MB, built {assistant['model_modified']}); "
+        f"Model `{assistant['model']}` ({assistant['model_mb']} MB, file date {assistant['model_modified']}); "
         f"assistant {'started by the benchmark' if assistant['started_by_bench'] else 'already running'} at "
         f"{assistant['url']}"
         + (f", ready in {assistant['startup_seconds']} s" if assistant.get("startup_seconds") else "") + ". "
@@ -47,7 +47,11 @@ def markdown_report(result: dict[str, Any]) -> str:
         f"| FAQ questions (faq/…) | {_pct(acc['faq'])} |",
         f"| out-of-scope recognised | {_pct(acc['out_of_scope_recognised'])} |",
         f"| in-scope questions sent away as out-of-scope | {_pct(acc['in_scope_sent_away'])} |",
-        f"| NLU parse right (intent + answer key) | {_pct(acc['nlu_parse_correct'])} |",
+        f"| NLU parse right (intent + answer key, no fallback) | {_pct(acc['nlu_parse_correct'])} |",
+        f"| response selector's top answer right (ignoring intent and fallback) | "
+        f"{_pct(acc.get('selector_top_answer_correct', {}))} |",
+        f"| answered with a \"Bedoelt u…?\" clarification | {_pct(acc.get('clarified', {}))} |",
+        f"| … of which the buttons offered the right answer | {_pct(acc.get('clarified_with_right_option', {}))} |",
     ]
     for name, rate in acc["per_file"].items():
         lines.append(f"| file `{name}` | {_pct(rate)} |")

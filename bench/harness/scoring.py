@@ -89,29 +89,52 @@ class ResponseCatalogue:
         return {name for text, names in self._by_text.items() if text and text in reply for name in names}
 
 
+FALLBACK_INTENT = "nlu_fallback"
+
+
 @dataclass(frozen=True)
 class ParseSummary:
+    """What /model/parse said. After a fallback ("Bedoelt u…?"), `best_*` is what the model would have chosen."""
+
     intent: str
     confidence: float
-    selector_key: str  # answer key chosen by the response selector of the predicted retrieval intent
-    selector_confidence: float
+    best_intent: str  # first intent in the ranking that is not the fallback
+    best_key: str  # answer key of the best intent's response selector ("" for plain intents)
+    best_confidence: float  # confidence of best_key, else of best_intent
+    selector_keys: dict[str, str] = field(default_factory=dict)  # retrieval intent -> top answer key
 
     @classmethod
     def from_parse(cls, parse: dict[str, Any]) -> "ParseSummary":
         intent = parse.get("intent") or {}
         name = intent.get("name") or ""
-        selector = (parse.get("response_selector") or {}).get(name) or {}
-        response = selector.get("response") or {}
+        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+        best = ranking[0] if name == FALLBACK_INTENT and ranking else intent
+        best_name = best.get("name") or ""
+        selectors = parse.get("response_selector") or {}
+        keys = {
+            retrieval: ((selector or {}).get("response") or {}).get("intent_response_key") or ""
+            for retrieval, selector in selectors.items() if retrieval != "all_retrieval_intents"
+        }
+        best_response = ((selectors.get(best_name) or {}).get("response")) or {}
+        best_key = best_response.get("intent_response_key") or ""
         return cls(
             intent=name,
             confidence=float(intent.get("confidence") or 0.0),
-            selector_key=response.get("intent_response_key") or "",
-            selector_confidence=float(response.get("confidence") or 0.0),
+            best_intent=best_name,
+            best_key=best_key,
+            best_confidence=float((best_response.get("confidence") if best_key else best.get("confidence")) or 0.0),
+            selector_keys={k: v for k, v in keys.items() if v},
         )
 
     @property
+    def selector_key(self) -> str:
+        """Answer key the parent gets from the NLU (none after a fallback)."""
+        return "" if self.intent == FALLBACK_INTENT else self.best_key
+
+    @property
     def label(self) -> str:
-        return self.selector_key or self.intent
+        best = self.best_key or self.best_intent
+        return f"{FALLBACK_INTENT} → {best}" if self.intent == FALLBACK_INTENT else best
 
 
 @dataclass(frozen=True)
@@ -123,6 +146,15 @@ class Outcome:
     nlu_correct: Optional[bool]
     answer_correct: Optional[bool]
     latency_ms: float = 0.0
+    # The response selector's top answer is the expected one, whatever the intent or fallback did.
+    selector_correct: Optional[bool] = None
+    # Buttons were offered ("Bedoelt u…?") and one of them leads to the expected answer.
+    offered_right_option: Optional[bool] = None
+    buttons: tuple[str, ...] = ()
+
+    @property
+    def clarified(self) -> bool:
+        return self.parse.intent == FALLBACK_INTENT and bool(self.buttons)
 
     @property
     def correct(self) -> bool:
@@ -132,17 +164,22 @@ class Outcome:
 
     @property
     def reason(self) -> str:
-        parts = [f"NLU: {self.parse.label} ({self.parse.confidence:.2f})"]
+        parts = [f"NLU: {self.parse.label} ({self.parse.best_confidence:.2f})"]
         parts.append("antwoord: " + (", ".join(self.answered_by) or ("(onbekende tekst)" if self.reply_texts else "(geen)")))
         return "; ".join(parts)
 
 
 def score(
     question: DevQuestion, parse: dict[str, Any], replies: list[dict[str, Any]], catalogue: ResponseCatalogue,
-    latency_ms: float = 0.0,
+    latency_ms: float = 0.0, option_questions: Optional[dict[str, str]] = None,
 ) -> Outcome:
+    """Judge one question. `option_questions` maps an answer key (faq/…) to the question its button sends."""
     summary = ParseSummary.from_parse(parse)
     texts = tuple(r["text"] for r in replies if isinstance(r.get("text"), str))
+    buttons = tuple(
+        normalise(str(b.get(part) or ""))
+        for r in replies for b in (r.get("buttons") or []) for part in ("title", "payload")
+    )
     answered = sorted(catalogue.names_in(texts))
     expected = question.expected
     nlu_correct: Optional[bool] = None
@@ -164,7 +201,14 @@ def score(
         reply = normalise(" ".join(texts))
         answer_correct = any(normalise(word) in reply for word in expected.keywords)
 
-    return Outcome(question, summary, texts, tuple(answered), nlu_correct, answer_correct, latency_ms)
+    selector_correct = offered = None
+    if expected.kind is ExpectedKind.RETRIEVAL:
+        selector_correct = summary.selector_keys.get(expected.intent) == expected.key
+        option = (option_questions or {}).get(expected.key)
+        if option and buttons:
+            offered = normalise(option) in buttons
+    return Outcome(question, summary, texts, tuple(answered), nlu_correct, answer_correct, latency_ms,
+                   selector_correct, offered, buttons)
 
 
 @dataclass
@@ -194,6 +238,9 @@ class AccuracySummary:
     # In-scope questions that got an out-of-scope answer: the costly mistake for a parent.
     in_scope_sent_away: Rate = field(default_factory=Rate)
     nlu: Rate = field(default_factory=Rate)
+    selector: Rate = field(default_factory=Rate)
+    clarified: Rate = field(default_factory=Rate)
+    clarified_with_right_option: Rate = field(default_factory=Rate)
     misses: list[Outcome] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -204,10 +251,13 @@ class AccuracySummary:
             "out_of_scope_recognised": self.out_of_scope_recognised.as_dict(),
             "in_scope_sent_away": self.in_scope_sent_away.as_dict(),
             "nlu_parse_correct": self.nlu.as_dict(),
+            "selector_top_answer_correct": self.selector.as_dict(),
+            "clarified": self.clarified.as_dict(),
+            "clarified_with_right_option": self.clarified_with_right_option.as_dict(),
             "misses": [
                 {"file": o.question.source, "line": o.question.line, "question": o.question.text,
                  "expected": o.question.expected.label, "nlu": o.parse.label,
-                 "nlu_confidence": round(o.parse.confidence, 3), "answered_by": list(o.answered_by),
+                 "nlu_confidence": round(o.parse.best_confidence, 3), "answered_by": list(o.answered_by),
                  "reply": " | ".join(o.reply_texts)[:300]}
                 for o in self.misses
             ],
@@ -236,6 +286,11 @@ def summarise(outcomes: list[Outcome]) -> AccuracySummary:
             summary.in_scope_sent_away.add(_got_out_of_scope_answer(outcome))
         if outcome.nlu_correct is not None:
             summary.nlu.add(outcome.nlu_correct)
+        if outcome.selector_correct is not None:
+            summary.selector.add(outcome.selector_correct)
+        summary.clarified.add(outcome.clarified)
+        if outcome.clarified and outcome.offered_right_option is not None:
+            summary.clarified_with_right_option.add(outcome.offered_right_option)
         if not ok:
             summary.misses.append(outcome)
     return summary

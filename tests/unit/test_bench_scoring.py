@@ -94,6 +94,40 @@ def test_faq_is_right_only_when_the_reply_holds_the_expected_answer() -> None:
     assert not wrong.correct and not wrong.nlu_correct and "utter_faq/tlv_bezwaar" in wrong.reason
 
 
+def fallback_parse(best_intent: str, key: str, key_confidence: float) -> dict:
+    """What /model/parse returns when the FallbackClassifier or the FAQ ambiguity check fired."""
+    return {
+        "intent": {"name": "nlu_fallback", "confidence": 1.0},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0}, {"name": best_intent, "confidence": 0.7}],
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            best_intent: {"response": {"intent_response_key": key, "confidence": key_confidence}},
+        },
+    }
+
+
+def test_clarification_is_a_miss_but_records_what_the_model_would_have_answered() -> None:
+    q = question("faq/zorgplicht")
+    replies = [{"text": "Bedoelt u een van deze vragen?",
+                "buttons": [{"title": "Wat is de zorgplicht van de school?", "payload": "Wat is de zorgplicht van de school?"},
+                            {"title": "Iets anders", "payload": "/something_else"}]}]
+    options = {"faq/zorgplicht": "Wat is de zorgplicht van de school?", "faq/tlv_bezwaar": "Bezwaar tegen een TLV?"}
+    outcome = score(q, fallback_parse("faq", "faq/zorgplicht", 0.25), replies, CATALOGUE, option_questions=options)
+    assert not outcome.correct and outcome.clarified
+    assert outcome.nlu_correct is False  # the parent did not get the answer from the NLU
+    assert outcome.selector_correct is True and outcome.offered_right_option is True
+    assert "nlu_fallback → faq/zorgplicht (0.25)" in outcome.reason
+
+    other = score(question("faq/tlv_bezwaar"), fallback_parse("faq", "faq/zorgplicht", 0.25), replies, CATALOGUE,
+                  option_questions=options)
+    assert other.selector_correct is False and other.offered_right_option is False
+
+    summary = summarise([outcome, other]).as_dict()
+    assert summary["clarified"]["right"] == 2
+    assert summary["clarified_with_right_option"] == {"right": 1, "total": 2, "rate": 0.5}
+    assert summary["selector_top_answer_correct"] == {"right": 1, "total": 2, "rate": 0.5}
+
+
 def test_answer_split_into_paragraph_messages_or_with_an_extra_line_is_recognised() -> None:
     # Rasa sends "a\n\nb" as two messages; an action may add a follow-up line.
     assert CATALOGUE.names_in(["U kunt binnen 6 weken bezwaar maken.", "Schrijf een brief."]) == {"utter_faq/tlv_bezwaar"}
