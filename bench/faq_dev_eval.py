@@ -1,6 +1,6 @@
 """Measure how well a trained model answers unseen FAQ dev questions.
 
-Reads `question<TAB>faq/<key>` lines from bench/dev/*.tsv (or the files given), parses each
+Reads `question<TAB>faq/<key>` lines from bench/dev/faq_*.tsv (or the files given), parses each
 question with the real model and reports:
 - answered right: top intent is `faq`, no NLU fallback, and the ResponseSelector picks the
   expected answer (what a parent actually sees),
@@ -133,9 +133,9 @@ def report(outcomes: list[Outcome]) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "wegwijs.tar.gz")
-    parser.add_argument("dev", nargs="*", type=Path, help="TSV files (default: bench/dev/*.tsv)")
+    parser.add_argument("dev", nargs="*", type=Path, help="TSV files (default: bench/dev/faq_*.tsv)")
     args = parser.parse_args(argv)
-    paths = args.dev or sorted((ROOT / "bench" / "dev").glob("*.tsv"))
+    paths = args.dev or sorted((ROOT / "bench" / "dev").glob("faq_*.tsv"))
     logging.disable(logging.WARNING)
     outcomes = asyncio.run(parse_all(args.model, read_dev(paths)))
     print(report(outcomes))
