@@ -85,6 +85,9 @@ class LevelResult:
     p95_ms: float
     p99_ms: float
     mean_ms: float
+    # CPU time of the assistant's processes per answered message (warm-up included): much
+    # less sensitive to other load on a shared machine than the latencies.
+    cpu_ms_per_message: float = float("nan")
 
 
 @dataclass
@@ -107,7 +110,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run_level(url: str, kind: str, concurrency: int, duration: float, warmup: float) -> LevelResult:
     latencies: list[float] = []
-    counters = {"errors": 0, "empty": 0}
+    counters = {"errors": 0, "empty": 0, "all": 0}
     start = time.monotonic()
     measure_from = start + warmup
     stop_at = measure_from + duration
@@ -129,6 +132,8 @@ async def run_level(url: str, kind: str, concurrency: int, duration: float, warm
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                     ok, body = False, None
                 done = time.monotonic()
+                if ok:
+                    counters["all"] += 1
                 if sent < measure_from or done > stop_at:
                     continue  # outside the measuring window
                 if not ok:
@@ -152,6 +157,7 @@ async def run_level(url: str, kind: str, concurrency: int, duration: float, warm
         p95_ms=round(percentile(latencies, 95), 1),
         p99_ms=round(percentile(latencies, 99), 1),
         mean_ms=round(statistics.fmean(latencies), 1) if latencies else float("nan"),
+        cpu_ms_per_message=counters["all"],  # replaced by run_levels with the CPU figure
     )
 
 
@@ -184,18 +190,18 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pids = pids
         self.peak: dict[str, float] = {}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             for name, pid in self.pids.items():
                 for member in process_tree(pid):
                     key = name if member == pid else f"{name}/worker-{member}"
                     self.peak[key] = round(max(self.peak.get(key, 0.0), rss_mb(member)), 1)
-            self._stop.wait(1.0)
+            self._halt.wait(1.0)
 
     def stop(self) -> dict[str, float]:
-        self._stop.set()
+        self._halt.set()
         self.join()
         return self.peak
 
@@ -245,12 +251,32 @@ def reset_database(url: str) -> None:
     conn.close()
 
 
-def run_levels(target: TargetResult, kind: str, levels: list[int], duration: float, warmup: float) -> None:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the processes and their children (Sanic workers)."""
+    total = 0.0
+    for pid in pids:
+        for member in process_tree(pid):
+            try:
+                fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def run_levels(target: TargetResult, kind: str, levels: list[int], duration: float, warmup: float,
+               pids: list[int]) -> None:
     for concurrency in levels:
+        cpu_before = cpu_seconds(pids)
         result = asyncio.run(run_level(target.url, kind, concurrency, duration, warmup))
+        answered_all = result.cpu_ms_per_message
+        result.cpu_ms_per_message = round((cpu_seconds(pids) - cpu_before) * 1000 / max(1, answered_all), 1)
         print(f"  {target.name:<9} C={concurrency:<3} {result.throughput:7.2f} msg/s  p50 {result.p50_ms:7.1f}  "
-              f"p95 {result.p95_ms:7.1f}  p99 {result.p99_ms:7.1f} ms  errors {result.errors}  empty {result.empty_answers}",
-              flush=True)
+              f"p95 {result.p95_ms:7.1f}  p99 {result.p99_ms:7.1f} ms  errors {result.errors}  empty {result.empty_answers}"
+              f"  CPU {result.cpu_ms_per_message} ms/msg", flush=True)
         target.levels.append(result)
 
 
@@ -282,7 +308,7 @@ def bench_single(args: argparse.Namespace, logs: Path) -> TargetResult:
         print(f"  single    cold start to first answer: {target.cold_start_s} s", flush=True)
         sampler = RssSampler({"rasa": rasa.pid, "actions": actions.pid})
         sampler.start()
-        run_levels(target, "wegwijs", args.levels, args.duration, args.warmup)
+        run_levels(target, "wegwijs", args.levels, args.duration, args.warmup, [rasa.pid, actions.pid])
         target.peak_rss_mb = sampler.stop()
     finally:
         stop_process(rasa)
@@ -313,7 +339,7 @@ def bench_replicas(args: argparse.Namespace, logs: Path) -> TargetResult:
         pids = {p.stem: int(p.read_text()) for p in (run_dir / "pids").glob("*.pid")}
         sampler = RssSampler({name: pid for name, pid in pids.items() if not name.startswith("nginx")})
         sampler.start()
-        run_levels(target, "wegwijs", args.levels, args.duration, args.warmup)
+        run_levels(target, "wegwijs", args.levels, args.duration, args.warmup, list(pids.values()))
         target.peak_rss_mb = sampler.stop()
     finally:
         subprocess.run(["scripts/prod_down.sh"], cwd=ROOT, env=env, check=False)
@@ -346,7 +372,7 @@ def bench_plain(args: argparse.Namespace, logs: Path) -> TargetResult:
         print(f"  plain     cold start to first answer: {target.cold_start_s} s", flush=True)
         sampler = RssSampler({"rasa": rasa.pid})
         sampler.start()
-        run_levels(target, "plain", args.levels, args.duration, args.warmup)
+        run_levels(target, "plain", args.levels, args.duration, args.warmup, [rasa.pid])
         target.peak_rss_mb = sampler.stop()
     finally:
         stop_process(rasa)
@@ -356,12 +382,13 @@ def bench_plain(args: argparse.Namespace, logs: Path) -> TargetResult:
 def markdown(label: str, context: dict, targets: list[TargetResult]) -> str:
     lines = [f"### {label} ({context['started']})", "",
              f"Load before the run: {context['loadavg_before']}; CPU cores: {context['cpus']}.", "",
-             "| target | C | msg/s | p50 ms | p95 ms | p99 ms | errors | empty |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| target | C | msg/s | p50 ms | p95 ms | p99 ms | errors | empty | CPU ms/msg |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for target in targets:
         for level in target.levels:
             lines.append(f"| {target.name} | {level.concurrency} | {level.throughput} | {level.p50_ms} | "
-                         f"{level.p95_ms} | {level.p99_ms} | {level.errors} | {level.empty_answers} |")
+                         f"{level.p95_ms} | {level.p99_ms} | {level.errors} | {level.empty_answers} | "
+                         f"{level.cpu_ms_per_message} |")
     lines.append("")
     for target in targets:
         rss = ", ".join(f"{name} {mb:.0f} MB" for name, mb in sorted(target.peak_rss_mb.items()))
