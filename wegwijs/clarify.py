@@ -45,7 +45,7 @@ class ClarifyPolicy:
     """Thresholds, set in the action and tuned on the dev questions (bench/)."""
 
     min_intent_confidence: float = 0.15
-    min_faq_score: float = 0.08
+    min_faq_score: float = 0.1
     max_options: int = 2
 
 
