@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars in the build log
+# No training cache: the default one (.rasa/cache/cache.db in the repo) is a SQLite file shared with
+# every other `rasa train` in this working tree, and concurrent writers make a training fail there.
+os.environ.setdefault("RASA_MAX_CACHE_SIZE", "0")
 # Custom components in config.yml (rasa_ext.*) must be importable, as under `rasa train`.
 sys.path.insert(0, str(ROOT))
 
