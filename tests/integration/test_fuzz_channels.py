@@ -179,7 +179,12 @@ def test_socketio_random_events_do_not_break_the_server(socket_chat: SocketChat,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=any_text)
 def test_socketio_random_messages_are_answered(socket_chat: SocketChat, text: str) -> None:
-    assert socket_chat.ask(text), f"no answer to {text[:80]!r}"
+    if any(ch.isalpha() for ch in text):
+        assert socket_chat.ask(text), f"no answer to {text[:80]!r}"
+    else:
+        # Empty or symbol-only input: the widget never sends it; the socket must survive it.
+        socket_chat.ask(text, timeout=5)
+        assert socket_chat.client.connected
 
 
 @settings(max_examples=30, deadline=None, derandomize=True,
