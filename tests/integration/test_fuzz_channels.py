@@ -20,7 +20,7 @@ import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TEST_SITE_ORIGINS, RasaServer
+from tests.servers import TEST_SITE_ORIGINS, RasaServer
 from prod_stack import assert_tracker_valid, user_texts
 from wegwijs.privacy.redact import redact_text
 
