@@ -92,6 +92,15 @@ if [ -n "${WEGWIJS_JWT_SECRET:-}" ]; then jwt_args=(--jwt-secret "$WEGWIJS_JWT_S
 for i in "${!replica_ports[@]}"; do
   WEGWIJS_ACTIONS_URL="http://127.0.0.1:${action_ports[$i]}/webhook" \
     "$PY" scripts/render_endpoints.py endpoints.yml "$RUN_DIR/endpoints-${replica_ports[$i]}.yml" >/dev/null
+  # Rasa's Redis lock store, minus a wait that never ends after a replica died (rasa_ext/lock_store.py).
+  "$PY" - "$RUN_DIR/endpoints-${replica_ports[$i]}.yml" <<'PYEOF'
+import sys, yaml
+path = sys.argv[1]
+endpoints = yaml.safe_load(open(path, encoding="utf-8"))
+if (endpoints.get("lock_store") or {}).get("type") == "redis":
+    endpoints["lock_store"]["type"] = "rasa_ext.lock_store.RecoveringRedisLockStore"
+    yaml.safe_dump(endpoints, open(path, "w", encoding="utf-8"), sort_keys=False)
+PYEOF
   start "actions-${action_ports[$i]}" "$PY" -m rasa_sdk --actions actions --port "${action_ports[$i]}"
 done
 
