@@ -28,6 +28,9 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", plain).strip()
 
 
+MIN_SUBSTRING_MATCH = 25  # characters
+
+
 def _texts(responses: dict[str, Any]) -> dict[str, list[str]]:
     return {
         name: [v["text"] for v in variations or [] if isinstance(v, dict) and isinstance(v.get("text"), str)]
@@ -83,10 +86,16 @@ class ResponseCatalogue:
         Rasa's output channels send a text with blank lines as several messages (one per
         paragraph), and an action may add a line; so the messages are joined and searched.
         """
+        messages = {normalise(text) for text in reply_texts}
         reply = normalise(" ".join(reply_texts))
         if not reply:
             return set()
-        return {name for text, names in self._by_text.items() if text and text in reply for name in names}
+        # Short texts ("Ja", "Iets anders") only count as a whole message: as substrings they match anything.
+        return {
+            name for text, names in self._by_text.items()
+            if text and (text in messages or (len(text) >= MIN_SUBSTRING_MATCH and text in reply))
+            for name in names
+        }
 
 
 FALLBACK_INTENT = "nlu_fallback"

@@ -137,6 +137,13 @@ def test_answer_split_into_paragraph_messages_or_with_an_extra_line_is_recognise
     assert CATALOGUE.names_in([]) == set()
 
 
+def test_short_texts_match_only_a_whole_message() -> None:
+    catalogue = ResponseCatalogue({"message:partnership/button_yes": ["Ja"], **{
+        "utter_faq/jaar": ["Een schooljaar duurt ongeveer 40 weken in Nederland."]}})
+    assert catalogue.names_in(["Een schooljaar duurt ongeveer 40 weken in Nederland."]) == {"utter_faq/jaar"}
+    assert catalogue.names_in(["ja"]) == {"message:partnership/button_yes"}
+
+
 def test_fixed_action_messages_are_recognised_but_templates_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "core.yml").write_text(
         'clarify_options: "Bedoelt u een van deze vragen?"\ngreeting: "Hallo {name}"\nnested:\n  a: "x"\n',
