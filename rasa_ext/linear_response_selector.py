@@ -111,8 +111,13 @@ class LinearResponseSelector(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.pipeline is None:
             return messages
+        expected_width = self.pipeline.named_steps["tfidf"].n_features_in_
         for message in messages:
-            probabilities = self.pipeline.predict_proba(_sentence_features(message))[0]
+            features = _sentence_features(message)
+            if features.shape[1] != expected_width:
+                # An empty message has no features: there is no answer to select.
+                continue
+            probabilities = self.pipeline.predict_proba(features)[0]
             order = np.argsort(-probabilities)[: self.config["ranking_length"]]
             classes = self.pipeline.classes_
             ranking = [

@@ -1,7 +1,8 @@
 """Print a hash of everything a trained model depends on.
 
 Used by train_if_stale.sh: the model is retrained only when this hash changes.
-Inputs: config.yml, domain.yml, every file under data/, and the local spaCy pipeline's build inputs.
+Inputs: config.yml, domain.yml, every file under data/, the local spaCy pipeline's build inputs
+and the code of our own trainable NLU components.
 """
 from __future__ import annotations
 
