@@ -10,7 +10,11 @@ import hashlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "data", "resources/lemma_supplement.tsv", "scripts/build_spacy_pipeline.py"]
+INPUTS = [
+    "config.yml", "domain.yml", "data", "resources/lemma_supplement.tsv", "scripts/build_spacy_pipeline.py",
+    # Our own trainable NLU component: a change in how it trains needs a new model.
+    "rasa_ext/linear_response_selector.py",
+]
 
 
 def fingerprint(root: Path = ROOT) -> str:
