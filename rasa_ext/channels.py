@@ -7,6 +7,7 @@ URL (/webhooks/rest/webhook) but rejects malformed requests with a 4xx and a JSO
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
@@ -18,6 +19,14 @@ from sanic.response import HTTPResponse
 # Longer messages are refused: no parent types this much, and the NLU cost grows with length.
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
+# JSON may carry lone UTF-16 surrogates ("\ud800"); they are not valid text, and spaCy
+# and the database both fail on them.
+_LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Replace characters that cannot be encoded as UTF-8 by U+FFFD."""
+    return _LONE_SURROGATES.sub("\ufffd", text)
 
 
 def validate_payload(raw: bytes) -> tuple[Optional[dict[str, Any]], Optional[str]]:
@@ -48,6 +57,10 @@ class ValidatingRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def _extract_message(self, req: Request) -> Optional[str]:
+        text = super()._extract_message(req)
+        return clean_text(text) if isinstance(text, str) else text
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)

@@ -30,6 +30,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Event, Restarted, SessionStarted, UserUttered
 from sanic import Blueprint, Sanic
 
+from rasa_ext.channels import clean_text
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_ORIGINS_ENV = "WEGWIJS_ALLOWED_ORIGINS"
@@ -225,7 +227,7 @@ class WegwijsSocketIOInput(SocketIOInput):
             self._sessions.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if is_valid_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
@@ -240,10 +242,10 @@ class WegwijsSocketIOInput(SocketIOInput):
             await sio.emit(HISTORY_EVENT, {"session_id": session_id, "messages": messages}, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 return
-            text = data["message"][:MAX_MESSAGE_CHARS]
+            text = clean_text(data["message"][:MAX_MESSAGE_CHARS])
             if self.session_persistence:
                 sender_id = self._sessions.get(sid)
                 if sender_id is None or data.get("session_id") != sender_id:

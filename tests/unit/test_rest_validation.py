@@ -26,3 +26,12 @@ def test_empty_and_long_messages_are_allowed_up_to_the_limit():
     assert validate_payload(json.dumps({"message": ""}).encode())[1] is None
     assert validate_payload(json.dumps({"message": "a" * MAX_MESSAGE_CHARS}).encode())[1] is None
     assert validate_payload(json.dumps({"message": "a" * (MAX_MESSAGE_CHARS + 1)}).encode())[1]
+
+
+def test_lone_surrogates_are_replaced_so_text_can_be_stored():
+    from rasa_ext.channels import clean_text
+
+    cleaned = clean_text("\ud800else \udfff")
+    assert cleaned == "\ufffdelse \ufffd"
+    cleaned.encode("utf-8")  # would raise on a surrogate
+    assert clean_text("gewone tekst met é en 😀") == "gewone tekst met é en 😀"
