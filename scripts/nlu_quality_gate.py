@@ -1,9 +1,9 @@
 """NLU quality gate: intent and response-selector macro-F1 on examples the model did not train on.
 
 Deterministic held-out split of the NLU examples under data/: per intent, or per full
-retrieval intent (faq/…, chitchat/…, out_of_scope/…), every 5th example (positions 2, 7,
-12, … in file order; the first, canonical example always stays in training) goes to the
-test part. An NLU model is trained on the rest with config.yml, then Rasa's own evaluation
+retrieval intent (faq/…, chitchat/…, out_of_scope/…), every 5th example in an order fixed by
+a hash of the text (the first, canonical example always stays in training) goes to the test
+part. An NLU model is trained on the rest with config.yml, then Rasa's own evaluation
 (rasa.nlu.test.run_evaluation, as `rasa test nlu`) scores the held-out part.
 
 Macro-F1 is the mean F1 over the classes that have held-out examples (labels that only
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -47,10 +48,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def split_examples(messages: list[Any], every: int) -> tuple[list[Any], list[Any]]:
-    """Split examples per full intent: position `every // 2`, then every `every`-th, goes to test.
+    """Split examples per full intent: about 1 in `every` goes to test, chosen by a hash of the text.
 
-    Starting at every // 2 keeps the canonical first example in training and takes test
-    examples from across each intent's list rather than only its end.
+    Writers list examples in a pattern (canonical question, then a typo or keyword variant, …),
+    so taking fixed positions would hold out mostly one kind of example. Ordering each class by
+    a hash of the text keeps the split deterministic but unrelated to that pattern. The first,
+    canonical example always stays in training.
     """
     by_class: dict[str, list[Any]] = defaultdict(list)
     for message in messages:
@@ -59,7 +62,9 @@ def split_examples(messages: list[Any], every: int) -> tuple[list[Any], list[Any
     test: list[Any] = []
     offset = every // 2
     for examples in by_class.values():
-        for index, message in enumerate(examples):
+        first, rest = examples[0], sorted(examples[1:], key=lambda m: hashlib.sha1(m.get("text").encode()).hexdigest())
+        train.append(first)
+        for index, message in enumerate(rest, start=1):
             (test if index % every == offset else train).append(message)
     return train, test
 
