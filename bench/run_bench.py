@@ -182,7 +182,8 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     parser.add_argument("--token", default=os.environ.get("BENCH_TOKEN", ""),
                         help="auth token of the Rasa HTTP API (for /model/parse); a random one for a started server")
     parser.add_argument("--rasa-pid", type=int, default=None, help="PID of the Rasa server (default: found by port)")
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "wegwijs.tar.gz")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model for a started assistant (default models/wegwijs.tar.gz)")
     parser.add_argument("--dev", type=Path, nargs="*", default=None, help="dev files (default bench/dev/*.tsv)")
     parser.add_argument("--concurrency", default="1,10", help="conversation counts for the load phases")
     parser.add_argument("--load-requests", type=int, default=200, help="messages per load phase")
@@ -204,7 +205,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     load_before = os.getloadavg()
 
     training: Optional[dict[str, Any]] = recorded_training_seconds()
-    model = args.model
+    model = args.model or ROOT / "models" / "wegwijs.tar.gz"
     workdir = Path(tempfile.mkdtemp(prefix="wegwijs-bench-"))
     if args.train:
         print("[bench] training a fresh model (rasa train)...", flush=True)
@@ -222,6 +223,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"[bench] starting action server + Rasa server with {model.name}...", flush=True)
         started = proc.start_assistant(model, workdir, token, args.rasa_port, args.actions_port)
         url = started.url
+    elif args.model is None:
+        model = None  # a running server: its model is whatever it loaded
     rasa_pid = started.rasa.pid if started else (args.rasa_pid or proc.pid_listening_on(urlparse(url).port or 80))
 
     try:
@@ -258,10 +261,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         "command": command,
         "commit": git_commit(),
         "assistant": {
-            "url": url, "started_by_bench": bool(started), "model": str(model),
-            "model_mb": round(model.stat().st_size / 1e6, 1) if model.exists() else None,
+            "url": url, "started_by_bench": bool(started), "model": str(model) if model else None,
+            "model_mb": round(model.stat().st_size / 1e6, 1) if model and model.exists() else None,
             "model_modified": datetime.fromtimestamp(model.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
-            if model.exists() else None,
+            if model and model.exists() else None,
             "startup_seconds": started.startup_seconds if started else None,
             "rasa_pid": rasa_pid, "model_parse_api": parse_available, "responses_from": catalogue_source,
         },
@@ -280,7 +283,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     (args.out / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     (args.out / "latest.md").write_text(markdown_report(result), encoding="utf-8")
     overall = summary.overall
-    print(f"[bench] accuracy {overall.right}/{overall.total} = {overall.value:.1%}; report: {args.out / 'latest.md'}")
+    rate = f"{overall.value:.1%}" if overall.value is not None else "n/a"
+    print(f"[bench] accuracy {overall.right}/{overall.total} = {rate}; report: {args.out / 'latest.md'}")
     return 0
 
 

@@ -27,8 +27,9 @@ def markdown_report(result: dict[str, Any]) -> str:
         f".venv/bin/python {result['command']}",
         "```",
         "",
-        f"Model `{assistant['model']}` ({assistant['model_mb']} MB, file date {assistant['model_modified']}); "
-        f"assistant {'started by the benchmark' if assistant['started_by_bench'] else 'already running'} at "
+        (f"Model `{assistant['model']}` ({assistant['model_mb']} MB, file date {assistant['model_modified']}); "
+         if assistant.get("model") else "Model: the one the running server loaded; ")
+        + f"assistant {'started by the benchmark' if assistant['started_by_bench'] else 'already running'} at "
         f"{assistant['url']}"
         + (f", ready in {assistant['startup_seconds']} s" if assistant.get("startup_seconds") else "") + ". "
         f"Machine: {machine['cpus']} CPUs shared with other work; load average "
@@ -55,6 +56,9 @@ def markdown_report(result: dict[str, Any]) -> str:
     ]
     for name, rate in acc["per_file"].items():
         lines.append(f"| file `{name}` | {_pct(rate)} |")
+    if acc.get("not_judged"):
+        lines += ["", f"{acc['not_judged']} questions that expect a plain intent were not judged: without "
+                      "/model/parse their reply does not show the intent."]
     lines += ["", "## Latency and throughput (REST webhook)", "",
               "| conversations | messages | p50 | p95 | max | throughput | failures |", "|---|---|---|---|---|---|---|"]
     for phase in result["load"]:

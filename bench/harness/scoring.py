@@ -162,14 +162,19 @@ class Outcome:
     buttons: tuple[str, ...] = ()
 
     @property
-    def clarified(self) -> bool:
+    def clarified(self) -> Optional[bool]:
+        if not self.parse.intent:
+            return None  # no parse result
         return self.parse.intent == FALLBACK_INTENT and bool(self.buttons)
 
     @property
-    def correct(self) -> bool:
+    def correct(self) -> Optional[bool]:
+        """Right answer for the parent; None when it cannot be judged (plain intent without /model/parse)."""
         if self.answer_correct is not None:
             return self.answer_correct
-        return bool(self.nlu_correct) and bool(self.reply_texts)
+        if self.nlu_correct is None:
+            return None
+        return self.nlu_correct and bool(self.reply_texts)
 
     @property
     def reason(self) -> str:
@@ -194,15 +199,16 @@ def score(
     nlu_correct: Optional[bool] = None
     answer_correct: Optional[bool] = None
 
+    parsed = bool(summary.intent)  # False when /model/parse was not available
     if expected.kind is ExpectedKind.INTENT:
-        nlu_correct = summary.intent == expected.intent
+        nlu_correct = summary.intent == expected.intent if parsed else None
     elif expected.kind is ExpectedKind.RETRIEVAL:
-        nlu_correct = summary.intent == expected.intent and summary.selector_key == expected.key
+        nlu_correct = summary.intent == expected.intent and summary.selector_key == expected.key if parsed else None
         response = f"utter_{expected.key}"
         if response in catalogue.names:
             answer_correct = response in answered
     elif expected.kind is ExpectedKind.RETRIEVAL_ANY:
-        nlu_correct = summary.intent == expected.intent
+        nlu_correct = summary.intent == expected.intent if parsed else None
         prefix = f"utter_{expected.intent}/"
         if any(name.startswith(prefix) for name in catalogue.names):
             answer_correct = any(name.startswith(prefix) for name in answered)
@@ -212,7 +218,7 @@ def score(
 
     selector_correct = offered = None
     if expected.kind is ExpectedKind.RETRIEVAL:
-        selector_correct = summary.selector_keys.get(expected.intent) == expected.key
+        selector_correct = summary.selector_keys.get(expected.intent) == expected.key if parsed else None
         option = (option_questions or {}).get(expected.key)
         if option and buttons:
             offered = normalise(option) in buttons
@@ -251,6 +257,7 @@ class AccuracySummary:
     clarified: Rate = field(default_factory=Rate)
     clarified_with_right_option: Rate = field(default_factory=Rate)
     misses: list[Outcome] = field(default_factory=list)
+    not_judged: list[Outcome] = field(default_factory=list)  # plain intents when /model/parse is unavailable
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -263,6 +270,7 @@ class AccuracySummary:
             "selector_top_answer_correct": self.selector.as_dict(),
             "clarified": self.clarified.as_dict(),
             "clarified_with_right_option": self.clarified_with_right_option.as_dict(),
+            "not_judged": len(self.not_judged),
             "misses": [
                 {"file": o.question.source, "line": o.question.line, "question": o.question.text,
                  "expected": o.question.expected.label, "nlu": o.parse.label,
@@ -285,6 +293,9 @@ def summarise(outcomes: list[Outcome]) -> AccuracySummary:
     for outcome in outcomes:
         ok = outcome.correct
         expected = outcome.question.expected
+        if ok is None:
+            summary.not_judged.append(outcome)
+            continue
         summary.overall.add(ok)
         summary.per_file.setdefault(outcome.question.source, Rate()).add(ok)
         if expected.intent == "faq":
@@ -297,7 +308,8 @@ def summarise(outcomes: list[Outcome]) -> AccuracySummary:
             summary.nlu.add(outcome.nlu_correct)
         if outcome.selector_correct is not None:
             summary.selector.add(outcome.selector_correct)
-        summary.clarified.add(outcome.clarified)
+        if outcome.clarified is not None:
+            summary.clarified.add(outcome.clarified)
         if outcome.clarified and outcome.offered_right_option is not None:
             summary.clarified_with_right_option.add(outcome.offered_right_option)
         if not ok:

@@ -172,6 +172,18 @@ def test_plain_intent_is_judged_by_the_parse_and_needs_a_reply() -> None:
     assert not score(q, parse_result("greet"), [], CATALOGUE).correct
 
 
+def test_without_model_parse_plain_intents_are_not_judged_and_nlu_rates_stay_empty() -> None:
+    greet = score(question("greet"), {}, [{"text": "Hallo! Wat wilt u weten?"}], CATALOGUE)
+    faq = score(question("faq/zorgplicht"), {},
+                [{"text": "De school moet een goede plek zoeken. Vraag de school om een gesprek."}], CATALOGUE)
+    assert greet.correct is None and greet.nlu_correct is None and greet.clarified is None
+    assert faq.correct is True and faq.nlu_correct is None and faq.selector_correct is None
+    summary = summarise([greet, faq]).as_dict()
+    assert summary["overall"] == {"right": 1, "total": 1, "rate": 1.0}
+    assert summary["not_judged"] == 1
+    assert summary["nlu_parse_correct"]["rate"] is None and summary["clarified"]["rate"] is None
+
+
 def test_keywords_match_without_case_and_accents() -> None:
     q = question("keywords:coördinator|PO 28-01")
     assert score(q, {}, [{"text": "Bel de COORDINATOR van de school."}], CATALOGUE).correct
