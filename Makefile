@@ -15,6 +15,9 @@ ACTIONS_PORT  ?= 5055
 WIDGET_PORT   ?= 8000
 REVIEW_PORT   ?= 8001
 export RASA_PORT ACTIONS_PORT WIDGET_PORT REVIEW_PORT
+# No usage or error reports to Rasa's servers: they can carry parents' messages.
+RASA_TELEMETRY_ENABLED ?= false
+export RASA_TELEMETRY_ENABLED
 
 # Extra prerequisites of `make test` (e.g. a browser), added by mk/*.mk.
 TEST_PREREQS  :=

@@ -11,6 +11,8 @@ WIDGET_PORT=${WIDGET_PORT:-8000}
 export WEGWIJS_ALLOWED_ORIGINS=${WEGWIJS_ALLOWED_ORIGINS:-"http://localhost:${WIDGET_PORT} http://127.0.0.1:${WIDGET_PORT}"}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Rasa would otherwise send usage and error reports (which can contain messages) to Rasa's servers.
+export RASA_TELEMETRY_ENABLED=false
 mkdir -p var/logs
 
 pids=()

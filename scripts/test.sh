@@ -2,7 +2,7 @@
 # Every check, in order of cost. Called by `make test` after install and training; .ci/run calls `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p results
 t0=$(date +%s)
 step() { echo; echo "=== $1 ($(( $(date +%s) - t0 )) s)"; }

@@ -37,6 +37,7 @@ def server_env(**extra: str) -> dict[str, str]:
     env.update(
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        RASA_TELEMETRY_ENABLED="false",
         PYTHONPATH=str(ROOT),
         WEGWIJS_ALLOWED_ORIGINS=TEST_SITE_ORIGINS,
     )
