@@ -83,8 +83,17 @@ class ProdStack:
                              json={"sender": sender, "message": text}, timeout=timeout)
 
     def say(self, text: str, sender: str, base: Optional[str] = None) -> list[dict[str, Any]]:
-        """One turn; fails on anything but 200 with at least one bot message."""
+        """One turn; fails on anything but 200 with at least one bot message.
+
+        Like a well-behaved client, it waits and retries when the proxy's per-client rate
+        limit answers 429 (the tests send from one address, faster than a parent types).
+        """
         response = self.post(text, sender, base)
+        for attempt in range(10):
+            if response.status_code != 429:
+                break
+            time.sleep(0.5 * (attempt + 1))
+            response = self.post(text, sender, base)
         assert response.status_code == 200, f"{response.status_code}: {response.text[:300]}"
         messages = response.json()
         if not messages:
