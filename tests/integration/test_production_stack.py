@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import requests
@@ -199,30 +199,18 @@ def test_hung_action_server_gives_apology_within_timeout(stack: ProdStack) -> No
         stack.start_action_server(1)
 
 
-def test_postgres_restart_loses_no_conversation(stack: ProdStack) -> None:
+@pytest.mark.parametrize("restart, service", [(restart_postgres, "PostgreSQL"), (restart_redis, "Redis")])
+def test_service_restart_loses_no_conversation(stack: ProdStack, restart: Callable[[], float], service: str) -> None:
     sender = new_sender()
     before, after = QUESTIONS[:3], QUESTIONS[3:6]
     for text in before:
         stack.say(text, sender)
-    outage = restart_postgres()
+    outage = restart()
     # The first turn after the restart is answered (dead pooled connections are replaced).
     for text in after:
         stack.say(text, sender)
     tracker = stack.tracker(sender)
-    assert user_texts(tracker) == before + after, f"history after a {outage:.1f} s PostgreSQL restart"
-    assert_tracker_valid(tracker)
-
-
-def test_redis_restart_loses_no_conversation(stack: ProdStack) -> None:
-    sender = new_sender()
-    before, after = QUESTIONS[:3], QUESTIONS[3:6]
-    for text in before:
-        stack.say(text, sender)
-    outage = restart_redis()
-    for text in after:
-        stack.say(text, sender)
-    tracker = stack.tracker(sender)
-    assert user_texts(tracker) == before + after, f"history after a {outage:.1f} s Redis restart"
+    assert user_texts(tracker) == before + after, f"history after a {outage:.1f} s {service} restart"
     assert_tracker_valid(tracker)
 
 
