@@ -207,10 +207,12 @@ def test_parent_journey_by_keyboard(
     assert session_id(page) == session_before
 
     # 👍 on the last answer reaches the tracker, linked to that answer; no bubble for it.
-    last_answer = page.locator(".log .msg.bot").last
+    # Pin the answer by index: a lazy `.last` would move to the assistant's thank-you reply to the
+    # feedback as soon as that arrives, and the check below would look at the wrong bubble.
+    answered_index = bot_count(page) - 1
+    last_answer = page.locator(".log .msg.bot").nth(answered_index)
     thumbs_up = last_answer.locator(".feedback button[data-feedback='positive']")
     thumbs_up.focus()
-    answered_index = bot_count(page) - 1
     page.keyboard.press("Enter")
     expect(thumbs_up).to_have_attribute("aria-pressed", "true")
     assert new_answer(page, answered_index + 1)
