@@ -44,7 +44,9 @@ run: train ## Install, train if needed and start the assistant (Ctrl-C stops it)
 validate: install ## Check training data and domain (rasa data validate --fail-on-warnings)
 	@$(RASA) data validate --fail-on-warnings
 
-test: train $(TEST_PREREQS) ## Every check: validation, unit, integration and browser tests, test stories, NLU quality report
+# $(TEST_PREREQS) is filled by mk/*.mk, included at the end: expand it when the rule runs (secondary expansion).
+.SECONDEXPANSION:
+test: train $$(TEST_PREREQS) ## Every check: validation, unit, integration and browser tests, test stories, NLU quality report
 	@scripts/test.sh
 
 lock: $(VENV)/.installed ## Re-pin constraints.txt from the current .venv
