@@ -121,25 +121,6 @@ def per_retrieval_intent_macro(report: dict[str, Any]) -> dict[str, float]:
     return {k: round(sum(v) / len(v), 4) for k, v in sorted(groups.items())}
 
 
-def scaled_config(config: Path, scale: float, workdir: Path) -> Path:
-    """config.yml itself, or a copy with every component's `epochs` multiplied by `scale`.
-
-    Fewer epochs make the gate faster on a busy machine; an under-trained model scores lower,
-    so a pass with scale < 1 is on the safe side. The report states the scale.
-    """
-    if scale == 1.0:
-        return config
-    import yaml
-
-    content = yaml.safe_load(config.read_text(encoding="utf-8"))
-    for component in content.get("pipeline") or []:
-        if isinstance(component.get("epochs"), int):
-            component["epochs"] = max(1, round(component["epochs"] * scale))
-    target = workdir / "config.yml"
-    target.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return target
-
-
 def git_commit() -> str:
     try:
         return subprocess.run(
@@ -185,7 +166,7 @@ def run_gate(args: argparse.Namespace) -> dict[str, Any]:
     RasaYAMLWriter().dump(work / "test" / "nlu.yml", test_data)
     print(f"[gate] {len(train_msgs)} training / {len(test_msgs)} held-out examples; training NLU model...", flush=True)
 
-    config = scaled_config(args.config, args.epochs_scale, work)
+    config = args.config
     t0 = time.monotonic()
     model = train_nlu(
         config=str(config), nlu_data=str(work / "train"), output=str(work / "model"),
@@ -208,7 +189,6 @@ def run_gate(args: argparse.Namespace) -> dict[str, Any]:
         "commit": git_commit(),
         "threshold": args.threshold,
         "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config),
-        "epochs_scale": args.epochs_scale,
         "split": {"every": args.every, "train_examples": len(train_msgs), "test_examples": len(test_msgs),
                   "classes": len(held_out)},
         "seconds": {"train": round(train_seconds, 1), "total": round(time.monotonic() - started, 1)},
@@ -255,7 +235,7 @@ def markdown(summary: dict[str, Any]) -> str:
         f"({summary['split']['train_examples']} train, {summary['split']['test_examples']} test, "
         f"{summary['split']['classes']} klassen). Trainen {summary['seconds']['train']:.0f} s, "
         f"totaal {summary['seconds']['total']:.0f} s. Config `{summary['config']}`"
-        + (f", epochs × {summary['epochs_scale']:g}." if summary["epochs_scale"] != 1.0 else ", epochs zoals ingesteld."),
+        + ".",
         "",
         "| Onderdeel | macro-F1 | accuracy | klassen | Rasa 'macro avg' |",
         "|---|---|---|---|---|",
@@ -317,8 +297,6 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
-    parser.add_argument("--epochs-scale", type=float, default=1.0,
-                        help="multiply the epochs of config.yml (e.g. 0.5 on a busy machine; default 1 = as configured)")
     parser.add_argument("--tmp", default=None, help="parent folder for the temporary split and model")
     parser.add_argument("--keep", action="store_true", help="keep the split, model and Rasa reports (workdir)")
     args = parser.parse_args()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from scripts import nlu_quality_gate as gate
@@ -86,19 +85,9 @@ def test_confusions_are_counted_with_examples() -> None:
     assert found[1]["predicted"] == "(geen)"
 
 
-def test_scaled_config_multiplies_epochs_in_a_copy(tmp_path: Path) -> None:
-    config = ROOT / "config.yml"
-    assert gate.scaled_config(config, 1.0, tmp_path) == config
-    scaled = yaml.safe_load(gate.scaled_config(config, 0.5, tmp_path).read_text(encoding="utf-8"))
-    original = yaml.safe_load(config.read_text(encoding="utf-8"))
-    pairs = [(o.get("epochs"), s.get("epochs")) for o, s in zip(original["pipeline"], scaled["pipeline"])]
-    assert any(o for o, _ in pairs), "config.yml has components with epochs"
-    assert all(s == (max(1, round(o * 0.5)) if o else None) for o, s in pairs)
-
-
 def test_markdown_report_states_verdict_figures_and_confusions() -> None:
     summary = {
-        "created": "t", "commit": "abc", "threshold": 0.9, "config": "config.yml", "epochs_scale": 1.0,
+        "created": "t", "commit": "abc", "threshold": 0.9, "config": "config.yml",
         "split": {"every": 5, "train_examples": 80, "test_examples": 20, "classes": 5},
         "seconds": {"train": 100.0, "total": 130.0}, "passed": False,
         "intent": {"macro_f1": 0.95, "rasa_macro_avg_f1": 0.95, "accuracy": 0.96, "classes": 4, "worst": [],
