@@ -4,3 +4,8 @@
 from rasa_ext import resilience as _resilience  # noqa: E402
 
 _resilience.install()
+
+# Rasa walks the Event class tree for every stored event it reads; remember the answer (perf).
+from rasa_ext import event_lookup as _event_lookup  # noqa: E402
+
+_event_lookup.install()
