@@ -9,3 +9,8 @@ _resilience.install()
 from rasa_ext import event_lookup as _event_lookup  # noqa: E402
 
 _event_lookup.install()
+
+# Rasa re-checks a constant JSON schema on every custom action call; check it once (perf).
+from rasa_ext import action_validation as _action_validation  # noqa: E402
+
+_action_validation.install()
