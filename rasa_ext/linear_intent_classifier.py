@@ -69,7 +69,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return {
             # Inverse regularisation strength; tuned on the dev questions (bench/dev, README "NLU").
             "C": 100.0,
-            "max_iter": 3000,
+            # saga stops at tol 1e-3 after about 50 passes: 7 times faster than lbfgs on our 4,400
+            # examples (9 s instead of 65 s) for the same held-out accuracy within 1 point (README, "NLU").
+            "solver": "saga",
+            "tol": 1e-3,
+            "max_iter": 300,
             "ranking_length": 10,
         }
 
@@ -102,7 +106,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             name: variations for name, variations in training_data.responses.items()
             if name.startswith("utter_") and "/" in name
         }
-        self.pipeline = build_pipeline(self.config["C"], self.config["max_iter"])
+        self.pipeline = build_pipeline(
+            self.config["C"], self.config["max_iter"], self.config["solver"], self.config["tol"]
+        )
         self.pipeline.fit(feature_matrix(examples), labels)
         self._predictor = FastPredictor(self.pipeline)
         with self._model_storage.write_to(self._resource) as directory:

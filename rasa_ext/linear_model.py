@@ -36,12 +36,12 @@ def feature_matrix(messages: Sequence[Message]) -> csr_matrix:
     return vstack([sentence_features(m) for m in messages]).tocsr()
 
 
-def build_pipeline(C: float, max_iter: int) -> Pipeline:
+def build_pipeline(C: float, max_iter: int, solver: str = "lbfgs", tol: float = 1e-4) -> Pipeline:
     return Pipeline([
         # Sublinear TF-IDF: frequent function words and n-grams shared by all classes weigh less.
         ("tfidf", TfidfTransformer(sublinear_tf=True)),
         # Balanced weights: a class with 12 examples counts as much as one with 1,300 (`faq`).
-        ("clf", LogisticRegression(C=C, max_iter=max_iter, class_weight="balanced")),
+        ("clf", LogisticRegression(C=C, max_iter=max_iter, solver=solver, tol=tol, class_weight="balanced")),
     ])
 
 
