@@ -1,22 +1,32 @@
 """NLU quality gate: intent and response-selector macro-F1 on examples the model did not train on.
 
-Deterministic held-out split of the NLU examples under data/: per intent, or per full
-retrieval intent (faq/…, chitchat/…, out_of_scope/…), every 5th example in an order fixed by
-a hash of the text (the first, canonical example always stays in training) goes to the test
-part. An NLU model is trained on the rest with config.yml, then Rasa's own evaluation
-(rasa.nlu.test.run_evaluation, as `rasa test nlu`) scores the held-out part.
+Two held-out sets, both scored by Rasa's own evaluation (rasa.nlu.test.run_evaluation, as
+`rasa test nlu`) through the whole NLU pipeline:
+
+- `--split dev` (the gate in `make test`): the fixed held-out split in bench/dev/*.tsv, about
+  1,000 parent questions written apart from the training data (a unit test rejects any that is
+  a near-copy of a training example). Scored on the trained model (models/wegwijs.tar.gz), no
+  extra training. `keywords:` rows are skipped; a bare `out_of_scope` row counts for the
+  intent only.
+- `--split train` (a report for trainers): per intent, or per full retrieval intent (faq/…,
+  chitchat/…, out_of_scope/…), every 5th training example in an order fixed by a hash of the
+  text (the first, canonical example always stays in training) is held out; an NLU model is
+  trained on the rest with config.yml. These held-out examples are the trainers' own hardest
+  variants (typos, keywords, long stories), so this figure is lower than on parent questions.
 
 Macro-F1 is the mean F1 over the classes that have held-out examples (labels that only
 appear as a wrong prediction count through the recall of the true class, not as extra
-zero-F1 classes). The build fails when intent or response-selector macro-F1 is under
+zero-F1 classes). The run fails when intent or response-selector macro-F1 is under
 --threshold (0.90).
 
 Usage:
-    .venv/bin/python scripts/nlu_quality_gate.py [--threshold 0.90] [--every 5]
-        [--data data] [--config config.yml] [--out results]
+    .venv/bin/python scripts/nlu_quality_gate.py [--split dev|train] [--threshold 0.90]
+        [--model models/wegwijs.tar.gz] [--dev bench/dev] [--every 5] [--data data]
+        [--config config.yml] [--out results]
 
-Writes results/nlu_quality.md (readable, Dutch headings) and results/nlu_quality.json.
-Exit code: 0 = passed, 1 = under the threshold, 2 = could not run (no data, training failed).
+Writes results/nlu_quality.md (readable, Dutch headings) and results/nlu_quality.json; with
+--split train results/nlu_quality_train_split.md and .json.
+Exit code: 0 = passed, 1 = under the threshold, 2 = could not run (no data, no model, training failed).
 """
 from __future__ import annotations
 
@@ -77,6 +87,23 @@ def load_nlu_data(data_dir: Path) -> Any:
 
     files = sorted(get_data_files([str(data_dir)], is_nlu_file))
     return TrainingData().merge(*(load_data(f, language="nl") for f in files))
+
+
+def dev_test_data(dev_dir: Path) -> tuple[Any, Counter[str]]:
+    """The dev questions as Rasa NLU test data, and how many questions each file gave."""
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bench.harness.devset import ExpectedKind, load_dev_files
+
+    files = sorted(dev_dir.glob("*.tsv"))
+    messages, per_file = [], Counter()
+    for question in load_dev_files(files):
+        if question.expected.kind is ExpectedKind.KEYWORDS:
+            continue  # judged on the answer text by `make bench`, not on an intent
+        messages.append(Message.build(text=question.text, intent=question.expected.label))
+        per_file[question.source] += 1
+    return TrainingData(training_examples=messages), per_file
 
 
 def macro_f1(report: dict[str, Any]) -> float:
@@ -141,7 +168,74 @@ async def evaluate(model_path: str, test_file: Path, output_dir: Path) -> dict[s
     )
 
 
-def run_gate(args: argparse.Namespace) -> dict[str, Any]:
+def scores(result: dict[str, Any], threshold: float) -> dict[str, Any]:
+    """Macro-F1, accuracy, worst classes and confusions from Rasa's evaluation result."""
+    intent_eval = result.get("intent_evaluation") or {}
+    response_eval = result.get("response_selection_evaluation") or {}
+    intent_report = intent_eval.get("report") or {}
+    response_report = response_eval.get("report") or {}
+    summary = {
+        "intent": {
+            "macro_f1": round(macro_f1(intent_report), 4),
+            "rasa_macro_avg_f1": round(intent_report.get("macro avg", {}).get("f1-score", 0.0), 4),
+            "accuracy": round(intent_eval.get("accuracy") or 0.0, 4),
+            "classes": len([1 for v in class_rows(intent_report).values() if v.get("support", 0) > 0]),
+            "worst": worst_classes(intent_report),
+            "confusions": confusions(intent_eval.get("errors") or [], "intent", "intent_prediction")[:15],
+        },
+        "response_selector": {
+            "macro_f1": round(macro_f1(response_report), 4),
+            "rasa_macro_avg_f1": round(response_report.get("macro avg", {}).get("f1-score", 0.0), 4),
+            "accuracy": round(response_eval.get("accuracy") or 0.0, 4),
+            "classes": len([1 for v in class_rows(response_report).values() if v.get("support", 0) > 0]),
+            "per_retrieval_intent_macro_f1": per_retrieval_intent_macro(response_report),
+            "worst": worst_classes(response_report),
+            "confusions": confusions(
+                response_eval.get("errors") or [], "intent_response_key_target", "intent_response_key_prediction"
+            )[:15],
+        },
+    }
+    summary["passed"] = summary["intent"]["macro_f1"] >= threshold and (
+        not response_report or summary["response_selector"]["macro_f1"] >= threshold
+    )
+    return summary
+
+
+def header(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "threshold": args.threshold,
+        "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config),
+    }
+
+
+def run_dev_gate(args: argparse.Namespace) -> dict[str, Any]:
+    """Score the trained model on the fixed held-out dev questions."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+
+    started = time.monotonic()
+    if not Path(args.model).is_file():
+        raise RuntimeError(f"no trained model at {args.model}: run `make train` first")
+    test_data, per_file = dev_test_data(args.dev)
+    if not test_data.training_examples:
+        raise RuntimeError(f"no dev questions under {args.dev}")
+    work = Path(tempfile.mkdtemp(prefix="nlu-gate-", dir=args.tmp))
+    RasaYAMLWriter().dump(work / "dev.yml", test_data)
+    print(f"[gate] {len(test_data.training_examples)} held-out dev questions; evaluating {args.model}...", flush=True)
+    result = asyncio.run(evaluate(str(args.model), work / "dev.yml", work / "eval"))
+    return {
+        **header(args),
+        "split": {"kind": "dev", "model": str(args.model), "test_examples": len(test_data.training_examples),
+                  "files": dict(sorted(per_file.items())),
+                  "classes": len({m.get_full_intent() for m in test_data.training_examples})},
+        "seconds": {"train": 0.0, "total": round(time.monotonic() - started, 1)},
+        **scores(result, args.threshold),
+        "workdir": str(work),
+    }
+
+
+def run_train_split_gate(args: argparse.Namespace) -> dict[str, Any]:
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -178,64 +272,45 @@ def run_gate(args: argparse.Namespace) -> dict[str, Any]:
     print(f"[gate] trained in {train_seconds:.0f} s; evaluating...", flush=True)
 
     result = asyncio.run(evaluate(model, work / "test" / "nlu.yml", work / "eval"))
-    intent_eval = result.get("intent_evaluation") or {}
-    response_eval = result.get("response_selection_evaluation") or {}
-    intent_report = intent_eval.get("report") or {}
-    response_report = response_eval.get("report") or {}
-
     held_out = Counter(m.get_full_intent() for m in test_msgs)
-    summary = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": git_commit(),
-        "threshold": args.threshold,
-        "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config),
-        "split": {"every": args.every, "train_examples": len(train_msgs), "test_examples": len(test_msgs),
-                  "classes": len(held_out)},
+    return {
+        **header(args),
+        "split": {"kind": "train", "every": args.every, "train_examples": len(train_msgs),
+                  "test_examples": len(test_msgs), "classes": len(held_out)},
         "seconds": {"train": round(train_seconds, 1), "total": round(time.monotonic() - started, 1)},
-        "intent": {
-            "macro_f1": round(macro_f1(intent_report), 4),
-            "rasa_macro_avg_f1": round(intent_report.get("macro avg", {}).get("f1-score", 0.0), 4),
-            "accuracy": round(intent_eval.get("accuracy") or 0.0, 4),
-            "classes": len([1 for v in class_rows(intent_report).values() if v.get("support", 0) > 0]),
-            "worst": worst_classes(intent_report),
-            "confusions": confusions(intent_eval.get("errors") or [], "intent", "intent_prediction")[:15],
-        },
-        "response_selector": {
-            "macro_f1": round(macro_f1(response_report), 4),
-            "rasa_macro_avg_f1": round(response_report.get("macro avg", {}).get("f1-score", 0.0), 4),
-            "accuracy": round(response_eval.get("accuracy") or 0.0, 4),
-            "classes": len([1 for v in class_rows(response_report).values() if v.get("support", 0) > 0]),
-            "per_retrieval_intent_macro_f1": per_retrieval_intent_macro(response_report),
-            "worst": worst_classes(response_report),
-            "confusions": confusions(
-                response_eval.get("errors") or [], "intent_response_key_target", "intent_response_key_prediction"
-            )[:15],
-        },
+        **scores(result, args.threshold),
         "workdir": str(work),
     }
-    has_responses = bool(response_report)
-    summary["passed"] = summary["intent"]["macro_f1"] >= args.threshold and (
-        not has_responses or summary["response_selector"]["macro_f1"] >= args.threshold
-    )
-    return summary
 
 
 def markdown(summary: dict[str, Any]) -> str:
     t = summary["threshold"]
     verdict = "GESLAAGD (passed)" if summary["passed"] else "GEZAKT (failed)"
+    split = summary["split"]
+    if split["kind"] == "dev":
+        files = ", ".join(f"`{name}` {count}" for name, count in split["files"].items())
+        testset = (
+            f"Testset: de vaste set testvragen in `bench/dev/` ({split['test_examples']} vragen, {split['classes']} "
+            f"klassen; {files}), apart geschreven en nooit gebruikt bij het trainen. Model `{split['model']}`; "
+            f"totaal {summary['seconds']['total']:.0f} s."
+        )
+        command = "`.venv/bin/python scripts/nlu_quality_gate.py`"
+    else:
+        testset = (
+            f"Testset: elk {split['every']}e trainingsvoorbeeld per intent/subintent, niet gebruikt bij het trainen "
+            f"({split['train_examples']} train, {split['test_examples']} test, {split['classes']} klassen). "
+            f"Trainen {summary['seconds']['train']:.0f} s, totaal {summary['seconds']['total']:.0f} s. "
+            f"Config `{summary['config']}`."
+        )
+        command = "`.venv/bin/python scripts/nlu_quality_gate.py --split train`"
     lines = [
         "# NLU-kwaliteit (NLU quality gate)",
         "",
-        f"Gemaakt {summary['created']} op commit `{summary['commit']}` met "
-        "`.venv/bin/python scripts/nlu_quality_gate.py`.",
+        f"Gemaakt {summary['created']} op commit `{summary['commit']}` met {command}.",
         "",
         f"**Uitslag: {verdict}**: grens macro-F1 ≥ {t:.2f} voor intents én response selector.",
         "",
-        f"Testset: elk {summary['split']['every']}e voorbeeld per intent/subintent, niet gebruikt bij het trainen "
-        f"({summary['split']['train_examples']} train, {summary['split']['test_examples']} test, "
-        f"{summary['split']['classes']} klassen). Trainen {summary['seconds']['train']:.0f} s, "
-        f"totaal {summary['seconds']['total']:.0f} s. Config `{summary['config']}`"
-        + ".",
+        testset,
         "",
         "| Onderdeel | macro-F1 | accuracy | klassen | Rasa 'macro avg' |",
         "|---|---|---|---|---|",
@@ -292,8 +367,14 @@ def quiet_rasa_logs() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=("dev", "train"), default="dev",
+                        help="dev: the fixed held-out dev questions on the trained model (the gate); "
+                             "train: hold out every N-th training example and train a model on the rest")
     parser.add_argument("--threshold", type=float, default=0.90)
-    parser.add_argument("--every", type=int, default=5, help="every N-th example per class goes to the test part")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "wegwijs.tar.gz",
+                        help="trained model scored with --split dev")
+    parser.add_argument("--dev", type=Path, default=ROOT / "bench" / "dev", help="folder of the dev question files")
+    parser.add_argument("--every", type=int, default=5, help="--split train: every N-th example per class is held out")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
@@ -304,19 +385,20 @@ def main() -> int:
     os.chdir(ROOT)  # config.yml refers to .spacy/nl_wegwijs relative to the repo
 
     try:
-        summary = run_gate(args)
+        summary = run_dev_gate(args) if args.split == "dev" else run_train_split_gate(args)
     except Exception as exc:  # noqa: BLE001 - any failure to measure must fail the build visibly
         print(f"[gate] could not measure NLU quality: {exc}", file=sys.stderr)
         return 2
     if not args.keep:
         shutil.rmtree(summary.pop("workdir"), ignore_errors=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "nlu_quality.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    (args.out / "nlu_quality.md").write_text(markdown(summary), encoding="utf-8")
+    name = "nlu_quality" if args.split == "dev" else "nlu_quality_train_split"
+    (args.out / f"{name}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    (args.out / f"{name}.md").write_text(markdown(summary), encoding="utf-8")
     i, r = summary["intent"], summary["response_selector"]
     print(f"[gate] intent macro-F1 {i['macro_f1']:.3f}, response selector macro-F1 {r['macro_f1']:.3f} "
           f"(threshold {args.threshold:.2f}) -> {'PASSED' if summary['passed'] else 'FAILED'}; "
-          f"report: {args.out / 'nlu_quality.md'}")
+          f"[{args.split} split]; report: {args.out / f'{name}.md'}")
     return 0 if summary["passed"] else 1
 
 

@@ -16,18 +16,20 @@ step "pytest: unit, integration (real model + action server), browser"
 step "rasa test: test stories against the trained model"
 scripts/test_stories.sh
 
-if [ -f scripts/nlu_quality_gate.py ]; then
-  step "NLU quality gate on held-out examples (macro-F1 >= 0.90)"
-  # The held-out macro-F1 is below the 0.90 goal today (see README, "NLU"): it is reported on
-  # every run, and blocks the build only with WEGWIJS_STRICT_NLU_GATE=1 until the data reaches it.
-  set +e
-  .venv/bin/python scripts/nlu_quality_gate.py
-  gate=$?
-  set -e
-  if [ "$gate" -ne 0 ]; then
-    echo "WARNING: NLU quality gate below threshold (exit $gate): see results/nlu_quality.md" >&2
-    [ "${WEGWIJS_STRICT_NLU_GATE:-0}" = 1 ] && exit "$gate"
-  fi
+step "NLU quality gate: macro-F1 >= 0.90 on the fixed held-out dev questions (bench/dev)"
+.venv/bin/python scripts/nlu_quality_gate.py
+
+step "NLU report: macro-F1 on held-out training examples (a model trained on the other 80%)"
+# For trainers (worst classes, confusions): these held-out examples are the trainers' hardest
+# variants, so the figure is lower than on parent questions (README, "NLU"). It blocks the build
+# only when it cannot run, or with WEGWIJS_STRICT_TRAIN_SPLIT=1.
+set +e
+.venv/bin/python scripts/nlu_quality_gate.py --split train
+split=$?
+set -e
+if [ "$split" -eq 2 ] || { [ "$split" -ne 0 ] && [ "${WEGWIJS_STRICT_TRAIN_SPLIT:-0}" = 1 ]; }; then exit "$split"; fi
+if [ "$split" -ne 0 ]; then
+  echo "NOTE: held-out training examples under 0.90 macro-F1: see results/nlu_quality_train_split.md" >&2
 fi
 
 echo; echo "All checks passed in $(( $(date +%s) - t0 )) s."

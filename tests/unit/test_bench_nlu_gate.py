@@ -88,7 +88,7 @@ def test_confusions_are_counted_with_examples() -> None:
 def test_markdown_report_states_verdict_figures_and_confusions() -> None:
     summary = {
         "created": "t", "commit": "abc", "threshold": 0.9, "config": "config.yml",
-        "split": {"every": 5, "train_examples": 80, "test_examples": 20, "classes": 5},
+        "split": {"kind": "train", "every": 5, "train_examples": 80, "test_examples": 20, "classes": 5},
         "seconds": {"train": 100.0, "total": 130.0}, "passed": False,
         "intent": {"macro_f1": 0.95, "rasa_macro_avg_f1": 0.95, "accuracy": 0.96, "classes": 4, "worst": [],
                    "confusions": []},
@@ -102,3 +102,45 @@ def test_markdown_report_states_verdict_figures_and_confusions() -> None:
     assert "GEZAKT" in text and "0.778" in text and "0.950" in text
     assert "`faq/a` → `faq/b` (1×): “mijn vraag”" in text
     assert "Alle klassen F1 = 1.00." in text  # intents had no weak class
+
+
+def test_markdown_report_names_the_dev_files_for_the_dev_split() -> None:
+    summary = {
+        "created": "t", "commit": "abc", "threshold": 0.9, "config": "config.yml", "passed": True,
+        "split": {"kind": "dev", "model": "models/wegwijs.tar.gz", "test_examples": 3, "classes": 2,
+                  "files": {"a.tsv": 2, "b.tsv": 1}},
+        "seconds": {"train": 0.0, "total": 5.0},
+        "intent": {"macro_f1": 0.95, "rasa_macro_avg_f1": 0.95, "accuracy": 0.96, "classes": 2, "worst": [],
+                   "confusions": []},
+        "response_selector": {"macro_f1": 0.91, "rasa_macro_avg_f1": 0.91, "accuracy": 0.9, "classes": 1,
+                              "per_retrieval_intent_macro_f1": {}, "worst": [], "confusions": []},
+    }
+    text = gate.markdown(summary)
+    assert "GESLAAGD" in text and "`a.tsv` 2, `b.tsv` 1" in text and "bench/dev/" in text
+
+
+def test_dev_questions_become_rasa_test_examples(tmp_path: Path) -> None:
+    (tmp_path / "x.tsv").write_text(
+        "# comment\n"
+        "wat is een tlv\tfaq/tlv\n"
+        "hoe laat is het\tout_of_scope\n"
+        "hallo\tgreet\n"
+        "bel mij\tkeywords:0800|bellen\n",
+        encoding="utf-8",
+    )
+    data, per_file = gate.dev_test_data(tmp_path)
+    rows = [(m.get("text"), m.get("intent"), m.get("intent_response_key")) for m in data.training_examples]
+    # A FAQ row carries its answer key; a bare out_of_scope row only its intent; keyword rows are skipped.
+    assert rows == [("wat is een tlv", "faq", "faq/tlv"), ("hoe laat is het", "out_of_scope", None),
+                    ("hallo", "greet", None)]
+    assert per_file == {"x.tsv": 3}
+
+
+def test_scores_fail_when_either_part_is_under_the_threshold() -> None:
+    good = {"weighted avg": {}, "a": {"precision": 1, "recall": 1, "f1-score": 1.0, "support": 2}}
+    result = {"intent_evaluation": {"report": good, "accuracy": 1.0, "errors": []},
+              "response_selection_evaluation": {"report": REPORT, "accuracy": 0.8, "errors": []}}
+    assert gate.scores(result, 0.9)["passed"] is False  # response macro-F1 0.78
+    assert gate.scores(result, 0.7)["passed"] is True
+    # No retrieval intents in the test set: only the intents decide.
+    assert gate.scores({"intent_evaluation": {"report": good}}, 0.9)["passed"] is True
