@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+import itertools
+from typing import Any, Dict, Iterator, List, Optional, Text
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +33,9 @@ from review.indexer import ensure_schema, record_events
 from wegwijs.privacy import contact_points, redact_event
 
 logger = logging.getLogger(__name__)
+
+# Attribute put on a tracker by `_retrieve`: how many events of its latest session are stored.
+STORED_EVENTS_ATTR = "_wegwijs_stored_events"
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -70,11 +74,38 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def redacted(self, event: Event) -> Dict[Text, Any]:
         return redact_event(event.as_dict(), keep=self.public_contact_points())
 
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's retrieve, reading only the `data` column, and remembering how many events it read.
+
+        Rasa's `save` counts the stored events of the latest session with an extra query on every
+        turn to know which events are new. The tracker that `retrieve` returns already knows: it
+        is built from exactly those rows, and the conversation lock keeps other writers out until
+        it is saved. `_additional_events` uses that number once, then falls back to Rasa's query.
+        """
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
+            rows = query.with_entities(self.SQLEvent.data).all()
+        events = [json.loads(data) for (data,) in rows]
+        if not (self.domain and events):
+            logger.debug(f"No stored tracker for sender id '{sender_id}'.")
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            setattr(tracker, STORED_EVENTS_ATTR, len(rows))
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events that are not stored yet (see `_retrieve`)."""
+        stored = tracker.__dict__.pop(STORED_EVENTS_ATTR, None)
+        if stored is None or stored > len(tracker.events):
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, redacted, and update the review summary."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            stored: List[SQLTrackerStore.SQLEvent] = []
+            stored: List[tuple[SQLTrackerStore.SQLEvent, Dict[Text, Any]]] = []
             for event in self._additional_events(session, tracker):
                 data = self.redacted(event)
                 row = self.SQLEvent(
@@ -86,7 +117,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 )
                 session.add(row)
-                stored.append(row)
+                stored.append((row, data))
             session.flush()  # assigns the event ids the summary refers to
             try:
                 # A savepoint: if the summary cannot be written, the events are still stored.
@@ -94,7 +125,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     record_events(
                         session.connection(),
                         tracker.sender_id,
-                        [(row.id, row.timestamp, json.loads(row.data)) for row in stored],
+                        [(row.id, row.timestamp, data) for row, data in stored],
                     )
             except SQLAlchemyError:
                 logger.exception(
