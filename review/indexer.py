@@ -22,28 +22,36 @@ _ANNOTATIONS = ("reviewed", "reviewed_by", "reviewed_at", "tags", "note")
 
 
 def _load(conn: Connection, sender_id: str) -> tuple[Summary, bool]:
-    row = conn.execute(sa.select(conversations).where(conversations.c.sender_id == sender_id)).mappings().first()
+    """The stored summary of one conversation: two queries (summary + search text, then counts).
+
+    This runs on every turn inside the tracker store's transaction, so round trips count.
+    """
+    row = conn.execute(
+        sa.select(conversations, search.c.search_text)
+        .select_from(conversations.outerjoin(search, search.c.sender_id == conversations.c.sender_id))
+        .where(conversations.c.sender_id == sender_id)
+    ).mappings().first()
     summary = Summary(sender_id)
     if row is None:
         return summary, False
     for key in summary.row():
         setattr(summary, key, row[key])
-    summary.search_text = conn.execute(
-        sa.select(search.c.search_text).where(search.c.sender_id == sender_id)
-    ).scalar() or ""
-    summary.intents = dict(conn.execute(
-        sa.select(conversation_intents.c.intent, conversation_intents.c.n).where(conversation_intents.c.sender_id == sender_id)
-    ).all())
-    summary.lookups = dict(conn.execute(
-        sa.select(lookups.c.code, lookups.c.n).where(lookups.c.sender_id == sender_id)
-    ).all())
+    summary.search_text = row["search_text"] or ""
+    counts = conn.execute(sa.union_all(
+        sa.select(sa.literal("intent").label("kind"), conversation_intents.c.intent.label("name"), conversation_intents.c.n)
+        .where(conversation_intents.c.sender_id == sender_id),
+        sa.select(sa.literal("lookup").label("kind"), lookups.c.code.label("name"), lookups.c.n)
+        .where(lookups.c.sender_id == sender_id),
+    )).all()
+    summary.intents = {name: n for kind, name, n in counts if kind == "intent"}
+    summary.lookups = {name: n for kind, name, n in counts if kind == "lookup"}
     return summary, True
 
 
 def record_events(conn: Connection, sender_id: str, new_events: Iterable[EventRow]) -> Summary:
     """Fold newly stored events of one conversation into its summary row."""
     summary, exists = _load(conn, sender_id)
-    before_intents, before_lookups = dict(summary.intents), dict(summary.lookups)
+    before_intents, before_lookups, before_search = dict(summary.intents), dict(summary.lookups), summary.search_text
     for event_id, timestamp, data in new_events:
         fold(summary, event_id, timestamp, data)
     if summary.n_events == 0:
@@ -51,7 +59,8 @@ def record_events(conn: Connection, sender_id: str, new_events: Iterable[EventRo
     values = summary.row()
     if exists:
         conn.execute(conversations.update().where(conversations.c.sender_id == sender_id).values(values))
-        conn.execute(search.update().where(search.c.sender_id == sender_id).values(search_text=summary.search_text))
+        if summary.search_text != before_search:
+            conn.execute(search.update().where(search.c.sender_id == sender_id).values(search_text=summary.search_text))
     else:
         conn.execute(conversations.insert().values(**values, reviewed=False, tags="", note=""))
         conn.execute(search.insert().values(sender_id=sender_id, search_text=summary.search_text))
@@ -59,10 +68,11 @@ def record_events(conn: Connection, sender_id: str, new_events: Iterable[EventRo
         (conversation_intents, conversation_intents.c.intent, before_intents, summary.intents),
         (lookups, lookups.c.code, before_lookups, summary.lookups),
     ):
+        new_rows = [{"sender_id": sender_id, key.name: name, "n": count} for name, count in after.items() if name not in before]
+        if new_rows:
+            conn.execute(table.insert(), new_rows)
         for name, count in after.items():
-            if name not in before:
-                conn.execute(table.insert().values({"sender_id": sender_id, key.name: name, "n": count}))
-            elif before[name] != count:
+            if name in before and before[name] != count:
                 conn.execute(table.update().where(table.c.sender_id == sender_id, key == name).values(n=count))
     return summary
 
