@@ -14,3 +14,8 @@ _event_lookup.install()
 from rasa_ext import action_validation as _action_validation  # noqa: E402
 
 _action_validation.install()
+
+# Rasa loads the spaCy pipeline once per SpacyNLP graph node (twice); share one (start-up, memory).
+from rasa_ext import spacy_cache as _spacy_cache  # noqa: E402
+
+_spacy_cache.install()
