@@ -35,11 +35,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.pipeline import Pipeline
-
-from rasa_ext.linear_model import (
-    FastPredictor, build_pipeline, feature_matrix, load_pipeline, rows_to_predict, save_pipeline,
-)
+from rasa_ext.linear_model import LinearModel, feature_matrix, rows_to_predict
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +77,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.pipeline: Optional[Pipeline] = None
-        self._predictor: Optional[FastPredictor] = None
+        self.model: Optional[LinearModel] = None
         # Response texts per `utter_<retrieval intent>/<key>`, as Rasa's ResponseSelector returns them.
         self.responses: Dict[Text, List[Dict[Text, Any]]] = {}
 
@@ -106,13 +101,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             name: variations for name, variations in training_data.responses.items()
             if name.startswith("utter_") and "/" in name
         }
-        self.pipeline = build_pipeline(
-            self.config["C"], self.config["max_iter"], self.config["solver"], self.config["tol"]
+        self.model = LinearModel.fit(
+            feature_matrix(examples), labels, self.config["C"], self.config["max_iter"], self.config["solver"],
+            self.config["tol"],
         )
-        self.pipeline.fit(feature_matrix(examples), labels)
-        self._predictor = FastPredictor(self.pipeline)
         with self._model_storage.write_to(self._resource) as directory:
-            save_pipeline(self.pipeline, directory)
+            self.model.save(directory)
             rasa.shared.utils.io.dump_obj_as_json_to_file(directory / RESPONSES_FILE, self.responses)
         return self._resource
 
@@ -121,16 +115,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             # Without a prediction (no model, or a message without features) the fallback takes over.
             message.set(INTENT, dict(NO_INTENT), add_to_output=True)
             message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-        if self.pipeline is None or self._predictor is None:
+        if self.model is None:
             return messages
-        indices, X = rows_to_predict(self.pipeline, messages)
+        indices, X = rows_to_predict(self.model, messages)
         if X is None:
             return messages
-        for index, probabilities in zip(indices, self._predictor.predict_proba(X)):
-            self._set_prediction(messages[index], self._predictor, probabilities)
+        for index, probabilities in zip(indices, self.model.predict_proba(X)):
+            self._set_prediction(messages[index], self.model, probabilities)
         return messages
 
-    def _set_prediction(self, message: Message, predictor: FastPredictor, probabilities: np.ndarray) -> None:
+    def _set_prediction(self, message: Message, predictor: LinearModel, probabilities: np.ndarray) -> None:
         groups = predictor.label_indices_of
         ranking = sorted(
             ({INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: float(probabilities[groups[intent]].sum())}
@@ -179,8 +173,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:
-                component.pipeline = load_pipeline(directory)
-                component._predictor = FastPredictor(component.pipeline)
+                component.model = LinearModel.load(directory)
                 component.responses = rasa.shared.utils.io.read_json_file(directory / RESPONSES_FILE)
         except (ValueError, FileNotFoundError):
             logger.debug(f"{cls.__name__}: no trained model found.")

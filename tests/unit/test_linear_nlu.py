@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix
 from rasa_ext import event_lookup
 from rasa_ext.faq_ambiguity import FaqAmbiguityDetector
 from rasa_ext.linear_intent_classifier import LinearIntentClassifier
-from rasa_ext.linear_model import FastPredictor, feature_matrix
+from rasa_ext.linear_model import MODEL_FILE, LinearModel, feature_matrix
 
 VOCABULARY = ["hallo", "dag", "tlv", "aanvragen", "bezwaar", "zorgplicht", "school", "weer", "recept", "bedankt"]
 EXAMPLES = {
@@ -114,11 +114,34 @@ def test_message_without_features_gets_no_intent_so_the_fallback_answers(storage
     assert message.get("intent_ranking") == []
 
 
-def test_fast_predictor_gives_the_same_probabilities_as_scikit_learn(storage) -> None:
-    component = trained(storage)
+def test_linear_model_gives_the_same_probabilities_as_scikit_learn(storage, tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    data = training_data()
+    X_train = feature_matrix(data.training_examples)
+    labels = [m.get_full_intent() for m in data.training_examples]
+    reference = make_pipeline(TfidfTransformer(sublinear_tf=True),
+                              LogisticRegression(C=10, max_iter=3000, class_weight="balanced")).fit(X_train, labels)
+    model = LinearModel.fit(X_train, labels, C=10, max_iter=3000)
     X = feature_matrix([featurised(t) for t in ["tlv", "hallo dag", "weer school", "bezwaar zorgplicht recept"]])
-    expected = component.pipeline.predict_proba(X)
-    assert FastPredictor(component.pipeline).predict_proba(X) == pytest.approx(expected, abs=1e-9)
+    assert model.classes == list(reference.classes_)
+    assert model.predict_proba(X) == pytest.approx(reference.predict_proba(X), abs=1e-9)
+    # Stored as plain arrays and loaded without unpickling: the same model comes back.
+    model.save(tmp_path)
+    with np.load(tmp_path / MODEL_FILE, allow_pickle=False) as arrays:
+        assert set(arrays.files) == {"classes", "idf", "weights", "intercept"}
+    assert LinearModel.load(tmp_path).predict_proba(X) == pytest.approx(model.predict_proba(X), abs=1e-12)
+
+
+def test_binary_model_keeps_the_softmax_form() -> None:
+    X = feature_matrix([featurised(t) for t in ["hallo", "hallo dag", "tlv", "tlv aanvragen"]])
+    model = LinearModel.fit(X, ["greet", "greet", "faq/tlv", "faq/tlv"], C=10, max_iter=1000)
+    probabilities = model.predict_proba(feature_matrix([featurised("hallo"), featurised("tlv")]))
+    assert probabilities.shape == (2, 2) and probabilities.sum(axis=1) == pytest.approx([1, 1])
+    assert model.classes[int(probabilities[0].argmax())] == "greet"
+    assert model.classes[int(probabilities[1].argmax())] == "faq/tlv"
 
 
 def detector_message(intent: str, faq_confidences: list[float], out_of_scope: float) -> Message:
