@@ -240,13 +240,26 @@ def _redact_bsns(text: str) -> str:
     return _NINE_DIGITS_RE.sub(nine, text)
 
 
-_STEPS: Final[tuple[Callable[[str], str], ...]] = (
-    lambda t: _EMAIL_RE.sub(EMAIL, t),
-    _redact_ibans,
-    _redact_phones,
-    _redact_bsns,
-    _redact_addresses,
-    _redact_names,
+def _may_hold_email(text: str) -> bool:
+    # _EMAIL_RE needs "@" or a bracketed "(at)" / "[apenstaartje]".
+    return "@" in text or "(" in text or "[" in text
+
+
+def _has_digit(text: str) -> bool:
+    # IBAN, phone, BSN and address patterns all need at least one digit (str.isdigit covers \d).
+    return any(ch.isdigit() for ch in text)
+
+
+# Each step with a cheap test that must hold for the step to find anything: most texts (and
+# nearly all the assistant's own answers) have no digit and no "@", so the costly patterns
+# are skipped without changing any result (redaction runs on every stored event).
+_STEPS: Final[tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...]] = (
+    (_may_hold_email, lambda t: _EMAIL_RE.sub(EMAIL, t)),
+    (_has_digit, _redact_ibans),
+    (_has_digit, _redact_phones),
+    (_has_digit, _redact_bsns),
+    (_has_digit, _redact_addresses),
+    (lambda t: True, _redact_names),
 )
 
 
@@ -261,8 +274,9 @@ def redact_text(text: str, keep: Collection[str] = ()) -> str:
     kept = [item for item in keep if item and item in text]
     for index, item in enumerate(kept):
         text = text.replace(item, f"\x00{index}\x00")
-    for step in _STEPS:
-        text = step(text)
+    for applies, step in _STEPS:
+        if applies(text):
+            text = step(text)
     for index, item in enumerate(kept):
         text = text.replace(f"\x00{index}\x00", item)
     return text
