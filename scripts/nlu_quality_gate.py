@@ -168,31 +168,28 @@ async def evaluate(model_path: str, test_file: Path, output_dir: Path) -> dict[s
     )
 
 
+def part_scores(evaluation: dict[str, Any], target_key: str, prediction_key: str) -> dict[str, Any]:
+    """Macro-F1, accuracy, worst classes and confusions of one part (intents or responses) of Rasa's result."""
+    report = evaluation.get("report") or {}
+    return {
+        "macro_f1": round(macro_f1(report), 4),
+        "rasa_macro_avg_f1": round(report.get("macro avg", {}).get("f1-score", 0.0), 4),
+        "accuracy": round(evaluation.get("accuracy") or 0.0, 4),
+        "classes": len([1 for v in class_rows(report).values() if v.get("support", 0) > 0]),
+        "worst": worst_classes(report),
+        "confusions": confusions(evaluation.get("errors") or [], target_key, prediction_key)[:15],
+    }
+
+
 def scores(result: dict[str, Any], threshold: float) -> dict[str, Any]:
-    """Macro-F1, accuracy, worst classes and confusions from Rasa's evaluation result."""
-    intent_eval = result.get("intent_evaluation") or {}
+    """Both parts of Rasa's evaluation result, and whether they pass the threshold."""
     response_eval = result.get("response_selection_evaluation") or {}
-    intent_report = intent_eval.get("report") or {}
     response_report = response_eval.get("report") or {}
     summary = {
-        "intent": {
-            "macro_f1": round(macro_f1(intent_report), 4),
-            "rasa_macro_avg_f1": round(intent_report.get("macro avg", {}).get("f1-score", 0.0), 4),
-            "accuracy": round(intent_eval.get("accuracy") or 0.0, 4),
-            "classes": len([1 for v in class_rows(intent_report).values() if v.get("support", 0) > 0]),
-            "worst": worst_classes(intent_report),
-            "confusions": confusions(intent_eval.get("errors") or [], "intent", "intent_prediction")[:15],
-        },
+        "intent": part_scores(result.get("intent_evaluation") or {}, "intent", "intent_prediction"),
         "response_selector": {
-            "macro_f1": round(macro_f1(response_report), 4),
-            "rasa_macro_avg_f1": round(response_report.get("macro avg", {}).get("f1-score", 0.0), 4),
-            "accuracy": round(response_eval.get("accuracy") or 0.0, 4),
-            "classes": len([1 for v in class_rows(response_report).values() if v.get("support", 0) > 0]),
+            **part_scores(response_eval, "intent_response_key_target", "intent_response_key_prediction"),
             "per_retrieval_intent_macro_f1": per_retrieval_intent_macro(response_report),
-            "worst": worst_classes(response_report),
-            "confusions": confusions(
-                response_eval.get("errors") or [], "intent_response_key_target", "intent_response_key_prediction"
-            )[:15],
         },
     }
     summary["passed"] = summary["intent"]["macro_f1"] >= threshold and (
