@@ -31,6 +31,9 @@ COMMON_WORD_PLACES = frozenset(
 ) | {"de wijk", "de punt", "de mond", "de steeg", "de bult", "de hoef", "de kiel", "het zand", "de weere",
      "de knipe", "de hoeve"}
 PLACE_INTRODUCERS = frozenset("in uit bij te naar van rond richting gemeente regio omgeving buurt dorp stad".split())
+# Of those, the ones that are article, pronoun or adverb: "bij een school", "in heel de regio", "bij hem" follow an
+# introducer all the time, so these count only with a capital inside the sentence ("in Een") or alone.
+FUNCTION_WORD_PLACES = frozenset("een hem heel neer gauw echt best".split())
 
 NOT_A_PLACE = frozenset(
     "mijn ons onze de het een school scholen kind zoon dochter u jullie welk welke wie wat waar hoe regio buurt "
@@ -145,7 +148,7 @@ def _name_mentions(text: str, tokens: list[_Token], registry: Registry) -> list[
             if key.isdigit() or not registry.has_name(key):
                 continue
             if key in COMMON_WORD_PLACES:
-                introduced = i > 0 and tokens[i - 1].norm in PLACE_INTRODUCERS
+                introduced = i > 0 and tokens[i - 1].norm in PLACE_INTRODUCERS and key not in FUNCTION_WORD_PLACES
                 alone = len(tokens) == length
                 if not (introduced or alone or _is_capitalised(tokens[i], text)):
                     continue

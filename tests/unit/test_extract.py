@@ -75,3 +75,20 @@ def test_school_type_from_parents_words(text, expected):
 def test_odd_input_does_not_break_extraction(text):
     result = extract(text)
     assert len(result.mentions) <= 40
+
+
+@pytest.mark.parametrize("text, keys", [
+    # Article, pronoun or adverb right after "bij", "in", "naar": not the villages Een, Hem, Heel, Best.
+    ("Welk samenwerkingsverband hoort bij een school in Katwijk?", ["katwijk"]),
+    ("mijn dochter gaat naar een basisschool in gouda", ["gouda"]),
+    ("bij hem op school in Leiden is er geen plek", ["leiden"]),
+    ("is er in heel de regio Utrecht een so-school", ["utrecht"]),
+    # Written as a place (a capital inside the sentence), or the whole answer, they are places.
+    ("de school staat in Een", ["een"]),
+    ("de school is in Heel", ["heel"]),
+    ("Best", ["best"]),
+])
+def test_function_words_after_a_place_word_are_not_places(text, keys):
+    result = extract(text)
+    assert [m.key for m in result.mentions] == keys
+    assert result.lookup is not None and result.lookup.key == keys[-1]
